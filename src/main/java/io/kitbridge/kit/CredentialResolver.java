@@ -1,0 +1,79 @@
+package io.kitbridge.kit;
+
+import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.store.Connection;
+import io.kitbridge.store.ConnectionStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Which credential an account uses. The account "default" may come from configuration
+ * (kitbridge.kit.api-key); every other account is a connection in DynamoDB. Results are cached
+ * briefly so a burst of calls costs one table read.
+ */
+@ApplicationScoped
+public class CredentialResolver {
+    public static final String DEFAULT_ACCOUNT = "default";
+    private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    @Inject
+    KitConfig config;
+
+    @Inject
+    ConnectionStore connections;
+
+    @Inject
+    Clock clock;
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public KitCredential resolve(String account) {
+        String name = validateAccount(account);
+        Cached cached = cache.get(name);
+        long now = clock.millis();
+        if (cached != null && cached.until > now) {
+            return cached.credential;
+        }
+        KitCredential credential = load(name);
+        cache.put(name, new Cached(credential, now + config.credentialCacheTtl().toMillis()));
+        return credential;
+    }
+
+    /** Forget what we know of an account (after a refresh, a revocation or a new connection). */
+    public void invalidate(String account) {
+        cache.remove(account);
+    }
+
+    public static String validateAccount(String account) {
+        String name = account == null || account.isBlank() ? DEFAULT_ACCOUNT : account.trim();
+        if (!ACCOUNT_NAME.matcher(name).matches()) {
+            throw new InvalidInputException("account", "must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        return name;
+    }
+
+    private KitCredential load(String account) {
+        if (DEFAULT_ACCOUNT.equals(account) && config.apiKey().filter(k -> !k.isBlank()).isPresent()) {
+            return KitCredential.apiKey(account, config.apiKey().get().trim());
+        }
+        Connection connection = connections.find(account).orElseThrow(() -> new InvalidInputException("account",
+                "no Kit connection named '" + account + "'; connect it with the oauth function or store an API key"
+                        + (DEFAULT_ACCOUNT.equals(account) ? " (or set KITBRIDGE_KIT_API_KEY)" : "")));
+        if (connection.isBroken()) {
+            throw new KitbridgeException("AccountDisconnected", "account '" + account
+                    + "' lost its Kit authorisation (" + connection.statusReason() + "); reconnect it via /oauth/start");
+        }
+        if (connection.isOauth()) {
+            return KitCredential.oauth(account, connection.accessToken());
+        }
+        return KitCredential.apiKey(account, connection.apiKey());
+    }
+
+    private record Cached(KitCredential credential, long until) {
+    }
+}

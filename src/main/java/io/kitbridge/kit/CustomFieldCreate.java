@@ -1,0 +1,7 @@
+package io.kitbridge.kit;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
+public record CustomFieldCreate(String label) {
+}

@@ -1,0 +1,21 @@
+package io.kitbridge.kit;
+
+import io.kitbridge.budget.Priority;
+import java.time.Duration;
+
+/**
+ * How to make one Kit request: for which account, at which budget priority, how long the caller may wait
+ * for a permit, and whether the request is safe to send twice (GETs, PUT, tag/untag, unsubscribe, upsert:
+ * yes; creating tags, fields, webhooks and bulk creates: no, a retry could duplicate or double-apply).
+ */
+public record KitCall(String account, String operation, Priority priority, Duration maxWait, boolean repeatable) {
+
+    public static KitCall interactive(String account, String operation, boolean repeatable, Duration maxWait) {
+        return new KitCall(account, operation, Priority.INTERACTIVE, maxWait, repeatable);
+    }
+
+    /** Bulk work never sleeps for a permit: it is told how long to wait and schedules itself. */
+    public static KitCall bulk(String account, String operation, boolean repeatable) {
+        return new KitCall(account, operation, Priority.BULK, Duration.ZERO, repeatable);
+    }
+}

@@ -1,0 +1,16 @@
+package io.kitbridge.kit;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record LegacyWebhook(long id, Long accountId, WebhookEvent event, String targetUrl) {
+    @Override
+    public String toString() {
+        return "LegacyWebhook[id=" + id + ", event=" + (event == null ? null : event.name()) + "]";
+    }
+}

@@ -1,0 +1,14 @@
+package io.kitbridge.kit;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+@RegisterForReflection
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record LegacyWebhookCreate(String targetUrl, WebhookEvent event) {
+    @Override
+    public String toString() {
+        return "LegacyWebhookCreate[event=" + (event == null ? null : event.name()) + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package io.kitbridge.lookup;
+
+import io.kitbridge.common.EmailAddress;
+import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.kit.CredentialResolver;
+import io.kitbridge.store.MirrorRecord;
+import io.kitbridge.store.MirrorStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+
+/** Answers from the identity mirror only: a lookup never spends Kit budget. */
+@ApplicationScoped
+public class LookupService {
+    private static final int DEFAULT_HISTORY = 20;
+    private static final int MAX_HISTORY = 200;
+
+    @Inject
+    MirrorStore mirror;
+
+    @Inject
+    CredentialResolver credentials;
+
+    public LookupResult lookup(LookupRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("input", "expected {\"email\": ...} or {\"subscriberId\": ...}");
+        }
+        String account = CredentialResolver.validateAccount(request.account());
+        credentials.resolve(account); // unknown account → InvalidInput (reads config/DynamoDB, never Kit)
+        MirrorRecord record;
+        if (request.subscriberId() != null) {
+            if (request.subscriberId() <= 0) {
+                throw new InvalidInputException("subscriberId", "must be a positive Kit subscriber id");
+            }
+            record = mirror.get(account, request.subscriberId()).orElseThrow(() -> notFound(account,
+                    "subscriber " + request.subscriberId()));
+        } else {
+            String email = EmailAddress.normalize("email", request.email());
+            record = mirror.findByEmail(account, email).orElseThrow(() -> notFound(account, email));
+        }
+        List<io.kitbridge.store.AuditEntry> history = null;
+        if (Boolean.TRUE.equals(request.history()) && record.email() != null) {
+            int limit = request.historyLimit() == null ? DEFAULT_HISTORY
+                    : Math.max(1, Math.min(MAX_HISTORY, request.historyLimit()));
+            history = mirror.history(account, record.email(), limit);
+        }
+        return new LookupResult(account, record.subscriberId(), record.email(), record.firstName(), record.state(),
+                record.fields(), record.tags(), Instant.ofEpochMilli(record.updatedAt()).toString(), record.source(), history);
+    }
+
+    private static KitbridgeException notFound(String account, String who) {
+        return new KitbridgeException("NotFound", who + " is not in the mirror of account '" + account
+                + "' (run a sync, or provision them)");
+    }
+}

@@ -1,0 +1,319 @@
+package io.kitbridge.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The identity mirror (mirror table): subscribers by account (+ email index), desired state recorded by
+ * provision, and audit entries. Sync, webhooks, provision and deprovision all write here; lookup reads.
+ */
+@ApplicationScoped
+public class MirrorStore {
+    static final String SUB_PREFIX = "sub#";
+    static final String DESIRED_PREFIX = "desired#";
+    static final String AUDIT_PREFIX = "audit#";
+    static final String SUBSCRIBER_ID = "subscriberId";
+    static final String EMAIL = "email";
+    static final String FIRST_NAME = "firstName";
+    static final String STATE = "state";
+    static final String FIELDS = "fields";
+    static final String TAGS = "tags";
+    static final String TAG_IDS = "tagIds";
+    static final String SOURCE = "source";
+    static final String HASH = "contentHash";
+    static final String LAST_SEEN_SYNC = "lastSeenSync";
+    static final String EVENT_AT = "eventAt";
+    static final String AT = "at";
+    static final String ACTION = "action";
+    static final String OUTCOME = "outcome";
+    static final String ACTOR = "actor";
+    static final String BEFORE = "before";
+    static final String AFTER = "after";
+    static final String DETAIL = "detail";
+    private static final int BATCH_LIMIT = 25;
+    private static final int MAX_BATCH_ATTEMPTS = 8;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    TableNames tables;
+
+    @Inject
+    Clock clock;
+
+    public static String normalizeEmail(String email) {
+        return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    public static String subscriberSk(long id) {
+        return SUB_PREFIX + String.format("%020d", id);
+    }
+
+    // ---------------------------------------------------------------- subscribers
+
+    public Optional<MirrorRecord> get(String account, long subscriberId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.mirror())
+                .key(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(subscriberSk(subscriberId))))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    public Optional<MirrorRecord> findByEmail(String account, String email) {
+        String emailKey = account + "#" + normalizeEmail(email);
+        QueryResponse response = dynamo.query(b -> b.tableName(tables.mirror()).indexName(Attr.MIRROR_EMAIL_INDEX)
+                .keyConditionExpression("#ek = :ek")
+                .expressionAttributeNames(Map.of("#ek", Attr.EMAIL_KEY))
+                .expressionAttributeValues(Map.of(":ek", Items.s(emailKey))));
+        // an email can briefly map to two ids (changed address): prefer the live, most recently updated one
+        return response.items().stream().map(this::fromItem)
+                .filter(r -> !MirrorRecord.STATE_MISSING.equals(r.state()))
+                .max(java.util.Comparator.comparingLong(MirrorRecord::updatedAt));
+    }
+
+    /** Unconditional write (provision / deprovision results, which come straight from Kit). */
+    public void put(MirrorRecord record) {
+        dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)));
+    }
+
+    /**
+     * Writes the record only if the stored one is not newer (by eventAt). Returns false when a newer change
+     * was already applied — out-of-order webhook deliveries lose, as they should.
+     */
+    public boolean putIfNotOlder(MirrorRecord record) {
+        try {
+            dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
+                    .conditionExpression("attribute_not_exists(#sk) OR #eventAt <= :eventAt")
+                    .expressionAttributeNames(Map.of("#sk", Attr.SK, "#eventAt", EVENT_AT))
+                    .expressionAttributeValues(Map.of(":eventAt", Items.n(record.eventAt()))));
+            return true;
+        } catch (ConditionalCheckFailedException newerExists) {
+            return false;
+        }
+    }
+
+    /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. */
+    public int putAll(List<MirrorRecord> records) {
+        int written = 0;
+        for (int i = 0; i < records.size(); i += BATCH_LIMIT) {
+            List<WriteRequest> chunk = new ArrayList<>();
+            for (MirrorRecord r : records.subList(i, Math.min(records.size(), i + BATCH_LIMIT))) {
+                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(toItem(r)).build()).build());
+            }
+            writeBatch(chunk);
+            written += chunk.size();
+        }
+        return written;
+    }
+
+    private void writeBatch(List<WriteRequest> chunk) {
+        Map<String, List<WriteRequest>> pending = Map.of(tables.mirror(), chunk);
+        for (int attempt = 0; attempt < MAX_BATCH_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            Map<String, List<WriteRequest>> request = pending;
+            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
+            pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            pending = pending.values().stream().allMatch(List::isEmpty) ? Map.of() : pending;
+            if (!pending.isEmpty()) {
+                sleep(20L << attempt);
+            }
+        }
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left items unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
+        }
+    }
+
+    /** Every subscriber item of an account, page by page (for sync's missing pass and tests). */
+    public void forEachSubscriber(String account, java.util.function.Consumer<MirrorRecord> consumer) {
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(SUB_PREFIX)))
+                    .exclusiveStartKey(exclusiveStart));
+            page.items().forEach(item -> consumer.accept(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    // ---------------------------------------------------------------- desired state
+
+    public void putDesired(String account, String email, Map<String, String> fields, List<String> tags) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Attr.ACCOUNT, Items.s(account));
+        item.put(Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(email)));
+        item.put(EMAIL, Items.s(normalizeEmail(email)));
+        item.put(FIELDS, Items.stringMap(fields));
+        item.put(TAGS, Items.stringList(tags));
+        item.put(Attr.UPDATED_AT, Items.n(clock.millis()));
+        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+    }
+
+    public Optional<DesiredState> getDesired(String account, String email) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.mirror())
+                .key(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(email))))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DesiredState(Items.strOr(item, EMAIL, email), Items.stringMapOf(item, FIELDS),
+                Items.stringListOf(item, TAGS)));
+    }
+
+    /** Every desired-state record of an account (for sync's drift check). */
+    public List<DesiredState> allDesired(String account) {
+        List<DesiredState> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(DESIRED_PREFIX)))
+                    .exclusiveStartKey(exclusiveStart));
+            page.items().forEach(item -> out.add(new DesiredState(Items.strOr(item, EMAIL, ""),
+                    Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    public record DesiredState(String email, Map<String, String> fields, List<String> tags) {
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    public void audit(String account, AuditEntry entry) {
+        String at = entry.at() != null ? entry.at() : Instant.now(clock).toString();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Attr.ACCOUNT, Items.s(account));
+        item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));
+        item.put(AT, Items.s(at));
+        item.put(ACTION, Items.s(entry.action()));
+        item.put(EMAIL, Items.s(normalizeEmail(entry.email())));
+        if (entry.subscriberId() != null) {
+            item.put(SUBSCRIBER_ID, Items.n(entry.subscriberId()));
+        }
+        item.put(OUTCOME, Items.s(entry.outcome()));
+        item.put(ACTOR, Items.s(entry.actor() == null ? "kitbridge" : entry.actor()));
+        if (entry.before() != null) {
+            item.put(BEFORE, Items.stringMap(entry.before()));
+        }
+        if (entry.after() != null) {
+            item.put(AFTER, Items.stringMap(entry.after()));
+        }
+        if (entry.detail() != null) {
+            item.put(DETAIL, Items.s(entry.detail()));
+        }
+        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+    }
+
+    /** Newest first. */
+    public List<AuditEntry> history(String account, String email, int limit) {
+        QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .expressionAttributeValues(Map.of(":account", Items.s(account),
+                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#")))
+                .scanIndexForward(false)
+                .limit(limit));
+        return page.items().stream().map(item -> new AuditEntry(Items.strOr(item, AT, ""), Items.strOr(item, ACTION, ""),
+                Items.strOr(item, EMAIL, ""), Items.num(item, SUBSCRIBER_ID).orElse(null), Items.strOr(item, OUTCOME, ""),
+                Items.strOr(item, ACTOR, ""), item.containsKey(BEFORE) ? Items.stringMapOf(item, BEFORE) : null,
+                item.containsKey(AFTER) ? Items.stringMapOf(item, AFTER) : null, Items.str(item, DETAIL).orElse(null)))
+                .toList();
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    /** Hash of what Kit says about a person: equal hash, nothing to write. */
+    public static String contentHash(String email, String firstName, String state, Map<String, String> fields,
+            List<String> tags) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(normalizeEmail(email)).append('\u0001').append(firstName).append('\u0001').append(state).append('\u0001');
+        new TreeMap<>(fields == null ? Map.<String, String>of() : fields)
+                .forEach((k, v) -> sb.append(k).append('=').append(v).append('\u0002'));
+        sb.append('\u0001');
+        if (tags != null) {
+            tags.stream().sorted().forEach(t -> sb.append(t).append('\u0002'));
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Map<String, AttributeValue> toItem(MirrorRecord r) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Attr.ACCOUNT, Items.s(r.account()));
+        item.put(Attr.SK, Items.s(subscriberSk(r.subscriberId())));
+        item.put(SUBSCRIBER_ID, Items.n(r.subscriberId()));
+        if (r.email() != null) {
+            item.put(EMAIL, Items.s(normalizeEmail(r.email())));
+            item.put(Attr.EMAIL_KEY, Items.s(r.account() + "#" + normalizeEmail(r.email())));
+        }
+        if (r.firstName() != null) {
+            item.put(FIRST_NAME, Items.s(r.firstName()));
+        }
+        item.put(STATE, Items.s(r.state() == null ? "unknown" : r.state()));
+        item.put(FIELDS, Items.stringMap(r.fields() == null ? Map.of() : r.fields()));
+        item.put(TAGS, Items.stringList(r.tags() == null ? List.of() : r.tags()));
+        item.put(TAG_IDS, AttributeValue.fromL((r.tagIds() == null ? List.<Long>of() : r.tagIds()).stream()
+                .map(id -> Items.n(id)).toList()));
+        item.put(Attr.UPDATED_AT, Items.n(r.updatedAt()));
+        item.put(SOURCE, Items.s(r.source()));
+        item.put(HASH, Items.s(r.contentHash() != null ? r.contentHash()
+                : contentHash(r.email(), r.firstName(), r.state(), r.fields(), r.tags())));
+        if (r.lastSeenSync() != null) {
+            item.put(LAST_SEEN_SYNC, Items.s(r.lastSeenSync()));
+        }
+        item.put(EVENT_AT, Items.n(r.eventAt()));
+        return item;
+    }
+
+    MirrorRecord fromItem(Map<String, AttributeValue> item) {
+        List<Long> tagIds = new ArrayList<>();
+        AttributeValue ids = item.get(TAG_IDS);
+        if (ids != null && ids.hasL()) {
+            ids.l().forEach(v -> tagIds.add(Long.parseLong(v.n())));
+        }
+        return new MirrorRecord(Items.strOr(item, Attr.ACCOUNT, ""), Items.numOr(item, SUBSCRIBER_ID, 0),
+                Items.str(item, EMAIL).orElse(null), Items.str(item, FIRST_NAME).orElse(null),
+                Items.strOr(item, STATE, "unknown"), Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS), tagIds,
+                Items.numOr(item, Attr.UPDATED_AT, 0), Items.strOr(item, SOURCE, ""), Items.str(item, HASH).orElse(null),
+                Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
