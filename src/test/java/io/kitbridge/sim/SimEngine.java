@@ -524,6 +524,11 @@ final class SimEngine {
             int emailWidth = Math.max(7, Integer.toString(n).length());
             double step = (double) span / Math.max(1, n);
             long id = SimStore.FIRST_SUBSCRIBER_ID;
+            long[][] members = new long[tags.length][];
+            int[] memberCount = new int[tags.length];
+            for (int t = 0; t < tags.length; t++) {
+                members[t] = new long[Math.max(16, (int) ((long) n * 3 / 2 / tags.length) + 16)];
+            }
             StringBuilder sb = new StringBuilder(40);
             for (int i = 0; i < n; i++) {
                 id += 1 + rnd.nextInt(3);
@@ -551,10 +556,19 @@ final class SimEngine {
                 if (tags.length > 0) {
                     int k = rnd.nextInt(4);
                     for (int j = 0; j < k; j++) {
-                        SimStore.Tag t = tags[rnd.nextInt(tags.length)];
-                        store.addTag(slot, t, created + rnd.nextLong(maxUpd));
+                        int t = rnd.nextInt(tags.length);
+                        if (store.addTagPairOnly(slot, tags[t].id, created + rnd.nextLong(maxUpd))) {
+                            if (memberCount[t] == members[t].length) {
+                                members[t] = java.util.Arrays.copyOf(members[t], members[t].length * 2);
+                            }
+                            members[t][memberCount[t]++] = id;
+                        }
                     }
                 }
+            }
+            for (int t = 0; t < tags.length; t++) {
+                SimStore.loadSortedMembers(tags[t], members[t], memberCount[t]);
+                members[t] = null;
             }
         } finally {
             store.rw.writeLock().unlock();

@@ -245,6 +245,85 @@ final class SimStore {
         return true;
     }
 
+    /** Seeding fast path: record the tagging on the subscriber only; members are bulk-built afterwards. */
+    boolean addTagPairOnly(int slot, long tagId, long taggedSec) {
+        if (taggedAt(slot, tagId) >= 0) {
+            return false;
+        }
+        long[] p = tagPairs[slot];
+        long[] q = p == null ? new long[2] : Arrays.copyOf(p, p.length + 2);
+        q[q.length - 2] = tagId;
+        q[q.length - 1] = taggedSec;
+        tagPairs[slot] = q;
+        return true;
+    }
+
+    /** Bulk-load ascending ids into an empty member set in O(n) (TreeMap.buildFromSorted). */
+    static void loadSortedMembers(Tag tag, long[] ascendingIds, int size) {
+        tag.members.addAll(new SortedLongView(ascendingIds, size));
+    }
+
+    /** Read-only ascending view used only to feed TreeSet's linear-time bulk load. */
+    private static final class SortedLongView extends java.util.AbstractSet<Long> implements java.util.SortedSet<Long> {
+        private final long[] a;
+        private final int size;
+
+        SortedLongView(long[] a, int size) {
+            this.a = a;
+            this.size = size;
+        }
+
+        @Override
+        public java.util.Iterator<Long> iterator() {
+            return new java.util.Iterator<Long>() {
+                int i;
+
+                public boolean hasNext() {
+                    return i < size;
+                }
+
+                public Long next() {
+                    return a[i++];
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public java.util.Comparator<? super Long> comparator() {
+            return null;
+        }
+
+        @Override
+        public java.util.SortedSet<Long> subSet(Long from, Long to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedSet<Long> headSet(Long to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.SortedSet<Long> tailSet(Long from) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Long first() {
+            return a[0];
+        }
+
+        @Override
+        public Long last() {
+            return a[size - 1];
+        }
+    }
+
     boolean removeTag(int slot, Tag tag) {
         long[] p = tagPairs[slot];
         if (p == null) {

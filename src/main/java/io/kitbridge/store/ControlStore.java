@@ -1,0 +1,142 @@
+package io.kitbridge.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * Primitives on the control table, built from conditional writes only (dynalite has no transactions) and
+ * with expiry enforced in code (TTL deletes late; dynalite never): caches, leases, dedupe records,
+ * single-use records and windowed counters.
+ */
+@ApplicationScoped
+public class ControlStore {
+    public static final String OWNER = "owner";
+    public static final String COUNT = "count";
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    TableNames tables;
+
+    @Inject
+    Clock clock;
+
+    /** The item, unless absent or expired. */
+    public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty() || Items.isExpired(item, nowSeconds())) {
+            return Optional.empty();
+        }
+        return Optional.of(item);
+    }
+
+    /** Unconditional write; {@code ttl} null means it never expires. */
+    public void put(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
+        dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attributes, ttl)));
+    }
+
+    /** Creates the item only if it is absent or expired: true for the first caller (dedupe, single claim). */
+    public boolean putIfAbsent(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
+        try {
+            dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attributes, ttl))
+                    .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now")
+                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()))));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes or renews a lease: succeeds when nobody holds it, the holder's lease expired, or {@code owner}
+     * already holds it (a retried invocation re-enters its own lease).
+     */
+    public boolean acquireLease(String pk, String sk, String owner, Duration ttl, Map<String, AttributeValue> attributes) {
+        Map<String, AttributeValue> attrs = new HashMap<>(attributes);
+        attrs.put(OWNER, Items.s(owner));
+        try {
+            dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attrs, ttl))
+                    .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now OR #owner = :owner")
+                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT, "#owner", OWNER))
+                    .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()), ":owner", Items.s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException heldByAnother) {
+            return false;
+        }
+    }
+
+    /** Releases the lease if {@code owner} still holds it. */
+    public boolean releaseLease(String pk, String sk, String owner) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", OWNER))
+                    .expressionAttributeValues(Map.of(":owner", Items.s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            return false;
+        }
+    }
+
+    /** Deletes and returns the item in one step: a single-use record (OAuth state) can be consumed once. */
+    public Optional<Map<String, AttributeValue>> consume(String pk, String sk) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        if (old == null || old.isEmpty() || Items.isExpired(old, nowSeconds())) {
+            return Optional.empty();
+        }
+        return Optional.of(old);
+    }
+
+    /**
+     * Atomically adds one to a counter and returns the new value; the counter lives until {@code ttl}
+     * after its first increment (a fixed window keyed by the caller, e.g. per hour).
+     */
+    public long increment(String pk, String sk, Duration ttl) {
+        Map<String, AttributeValue> attrs = dynamo.updateItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+                .updateExpression("ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expires)")
+                .expressionAttributeNames(Map.of("#count", COUNT, "#expiresAt", Attr.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":one", Items.n(1), ":expires", Items.n(nowSeconds() + ttl.toSeconds())))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        return Items.numOr(attrs, COUNT, 1);
+    }
+
+    /** Current counter value (0 when absent or expired). */
+    public long count(String pk, String sk) {
+        return get(pk, sk).map(item -> Items.numOr(item, COUNT, 0)).orElse(0L);
+    }
+
+    public void delete(String pk, String sk) {
+        dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk)));
+    }
+
+    public long nowSeconds() {
+        return clock.instant().getEpochSecond();
+    }
+
+    private Map<String, AttributeValue> item(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
+        Map<String, AttributeValue> item = new HashMap<>(attributes);
+        item.put(Attr.PK, Items.s(pk));
+        item.put(Attr.SK, Items.s(sk));
+        if (ttl != null) {
+            item.put(Attr.EXPIRES_AT, Items.n(nowSeconds() + Math.max(1, ttl.toSeconds())));
+        }
+        return item;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(Attr.PK, Items.s(pk), Attr.SK, Items.s(sk));
+    }
+}
