@@ -61,7 +61,9 @@ public class CredentialResolver {
         if (DEFAULT_ACCOUNT.equals(account) && config.apiKey().filter(k -> !k.isBlank()).isPresent()) {
             return KitCredential.apiKey(account, config.apiKey().get().trim());
         }
-        Connection connection = connections.find(account).orElseThrow(() -> new InvalidInputException("account",
+        Connection connection = connections.find(account)
+                .filter(c -> c.isOauth() ? c.accessToken() != null : c.apiKey() != null)
+                .orElseThrow(() -> new InvalidInputException("account",
                 "no Kit connection named '" + account + "'; connect it with the oauth function or store an API key"
                         + (DEFAULT_ACCOUNT.equals(account) ? " (or set KITBRIDGE_KIT_API_KEY)" : "")));
         if (connection.isBroken()) {

@@ -49,31 +49,54 @@ public class ConnectionStore {
                 Items.str(item, STATUS_REASON).orElse(null)));
     }
 
-    /** Stores (or replaces) an API-key connection. */
+    /** Stores (or replaces) an API-key connection; other attributes of the item (webhook secrets) are kept. */
     public void putApiKey(String account, String apiKey) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(Attr.ACCOUNT, Items.s(account));
-        item.put(KIND, Items.s(Connection.KIND_API_KEY));
-        item.put(API_KEY, Items.s(apiKey));
-        item.put(STATUS, Items.s(Connection.STATUS_CONNECTED));
-        item.put(Attr.VERSION, Items.n(1));
-        item.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
-        dynamo.putItem(b -> b.tableName(tables.connections()).item(item));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(KIND, Items.s(Connection.KIND_API_KEY));
+        values.put(API_KEY, Items.s(apiKey));
+        values.put(STATUS, Items.s(Connection.STATUS_CONNECTED));
+        values.put(Attr.VERSION, Items.n(clock.millis()));
+        values.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
+        update(account, values, List.of(ACCESS_TOKEN, REFRESH_TOKEN, ACCESS_EXPIRES_AT, STATUS_REASON));
     }
 
-    /** Stores a fresh OAuth connection (after a code exchange); replaces whatever the account had. */
+    /** Stores a fresh OAuth connection (after a code exchange); webhook secrets of the item are kept. */
     public void putOauth(String account, String accessToken, String refreshToken, long accessExpiresAt,
             List<String> scopes) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(Attr.ACCOUNT, Items.s(account));
-        item.put(KIND, Items.s(Connection.KIND_OAUTH));
-        item.put(ACCESS_TOKEN, Items.s(accessToken));
-        item.put(REFRESH_TOKEN, Items.s(refreshToken));
-        item.put(ACCESS_EXPIRES_AT, Items.n(accessExpiresAt));
-        item.put(SCOPES, Items.stringList(scopes));
-        item.put(STATUS, Items.s(Connection.STATUS_CONNECTED));
-        item.put(Attr.VERSION, Items.n(clock.millis()));
-        item.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
-        dynamo.putItem(b -> b.tableName(tables.connections()).item(item));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(KIND, Items.s(Connection.KIND_OAUTH));
+        values.put(ACCESS_TOKEN, Items.s(accessToken));
+        values.put(REFRESH_TOKEN, Items.s(refreshToken));
+        values.put(ACCESS_EXPIRES_AT, Items.n(accessExpiresAt));
+        values.put(SCOPES, Items.stringList(scopes));
+        values.put(STATUS, Items.s(Connection.STATUS_CONNECTED));
+        values.put(Attr.VERSION, Items.n(clock.millis()));
+        values.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
+        update(account, values, List.of(API_KEY, STATUS_REASON));
+    }
+
+    /** SET the given attributes and REMOVE others, without touching the rest of the item. */
+    void update(String account, Map<String, AttributeValue> set, List<String> remove) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder expression = new StringBuilder("SET ");
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
+            names.put("#s" + i, e.getKey());
+            values.put(":s" + i, e.getValue());
+            expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
+            i++;
+        }
+        if (!remove.isEmpty()) {
+            expression.append(" REMOVE ");
+            for (int r = 0; r < remove.size(); r++) {
+                names.put("#r" + r, remove.get(r));
+                expression.append(r == 0 ? "" : ", ").append("#r").append(r);
+            }
+        }
+        dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
+                .updateExpression(expression.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values));
     }
 }

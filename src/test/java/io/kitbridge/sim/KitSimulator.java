@@ -65,6 +65,7 @@ public final class KitSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool;
     private final String baseUrl;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KitSimulator(SimConfig config, int port) throws IOException {
         this.config = config;
@@ -129,6 +130,9 @@ public final class KitSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         pool.shutdownNow();
         hooks.close();

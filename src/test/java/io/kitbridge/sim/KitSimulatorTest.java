@@ -289,6 +289,13 @@ class KitSimulatorTest {
             assertEquals(404, kit.post("/v4/tags/1/subscribers/" + id, "").status());
             assertEquals(404, kit.post("/v4/tags/" + tagId + "/subscribers", "{\"email_address\":\"x@y.com\"}")
                     .status());
+            // AND status and tagged_* filters apply
+            sim.admin().unsubscribe(id);
+            assertEquals(0, kit.get("/v4/tags/" + tagId + "/subscribers").json().get("subscribers").size());
+            assertEquals(1, kit.get("/v4/tags/" + tagId + "/subscribers?status=all&tagged_after=2020-01-01").json()
+                    .get("subscribers").size());
+            assertEquals(0, kit.get("/v4/tags/" + tagId + "/subscribers?status=all&tagged_before=2020-01-01").json()
+                    .get("subscribers").size());
             // WHEN untagged twice THEN 204 then 404
             assertEquals(204, kit.delete("/v4/tags/" + tagId + "/subscribers/" + id).status());
             assertEquals(404, kit.delete("/v4/tags/" + tagId + "/subscribers/" + id).status());

@@ -185,6 +185,22 @@ class KitSimulatorWebhooksTest {
     }
 
     @Test
+    void should_wait_for_retry_after_when_receiver_answers_429() throws Exception {
+        // GIVEN a receiver that answers 429 with Retry-After: 1 once (base retry delay is only 40 ms)
+        legacy("subscriber.course_complete", null, "/slow");
+        receiver.statuses.add(429);
+        long id = sim.admin().createSubscriber("c@example.com", null);
+        // WHEN an event fires
+        sim.admin().fireEvent("course_complete", id);
+        assertTrue(sim.admin().awaitWebhooksDelivered(WAIT));
+        // THEN the retry came about a second later
+        List<WebhookReceiver.Received> got = receiver.received();
+        assertEquals(2, got.size());
+        long gapMs = (got.get(1).atNanos() - got.get(0).atNanos()) / 1_000_000;
+        assertTrue(gapMs >= 900, "gap " + gapMs);
+    }
+
+    @Test
     void should_give_up_after_eight_attempts_when_target_is_unreachable() throws Exception {
         // GIVEN a fast-retrying simulator and a hook pointing at a closed port
         sim.close();

@@ -347,7 +347,7 @@ final class SimStore {
     }
 
     /** Slots ordered by (created_at|updated_at, id) ascending; cached until the relevant data changes. */
-    int[] sortedBy(boolean updated) {
+    synchronized int[] sortedBy(boolean updated) {
         if (updated) {
             if (updatedSorted == null || updatedSortedGen != updatedGen) {
                 updatedSorted = sortSlots(updatedMs);

@@ -16,12 +16,12 @@ import java.util.concurrent.Executors;
 
 /** A tiny HTTP server that records POSTs (for webhook and bulk-callback tests). */
 final class WebhookReceiver implements AutoCloseable {
-    record Received(String path, String query, String signature, String body) {
+    record Received(String path, String query, String signature, String body, long atNanos) {
     }
 
     private final HttpServer server;
     private final List<Received> received = new ArrayList<>();
-    /** Statuses to answer in order; 200 when empty. */
+    /** Statuses to answer in order; 200 when empty (429/503 carry Retry-After: 1). */
     final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
 
     WebhookReceiver() {
@@ -42,9 +42,12 @@ final class WebhookReceiver implements AutoCloseable {
             }
             synchronized (received) {
                 received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
-                        ex.getRequestHeaders().getFirst("X-Kit-Signature"), body));
+                        ex.getRequestHeaders().getFirst("X-Kit-Signature"), body, System.nanoTime()));
             }
             Integer st = statuses.poll();
+            if (st != null && (st == 429 || st == 503)) {
+                ex.getResponseHeaders().set("Retry-After", "1");
+            }
             ex.sendResponseHeaders(st == null ? 200 : st, -1);
             ex.close();
         });
