@@ -46,6 +46,12 @@ public class KitGateway {
     jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
 
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong requestsSent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Kit requests this process has sent (each attempt counts); functions report their delta. */
+    public long requestsSent() {
+        return requestsSent.get();
+    }
 
     public KitCredential credential(String account) {
         return credentials.resolve(account);
@@ -74,6 +80,7 @@ public class KitGateway {
         Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
         Supplier<Object> attempt = () -> {
             budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+            requestsSent.incrementAndGet();
             try {
                 return request.apply(api);
             } catch (RuntimeException failure) {
