@@ -113,6 +113,37 @@ public class MirrorStore {
         }
     }
 
+    /**
+     * Compare-and-set for read-modify-write merges (webhook events): writes only if the stored item is still the
+     * version read ({@code expected}; null = still absent). False: someone wrote in between — re-read and retry,
+     * so two concurrent events for one person never lose each other's change.
+     */
+    public boolean putIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+        try {
+            if (expected == null) {
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
+                        .conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", Attr.SK)));
+            } else {
+                Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
+                        "#hash", HASH));
+                Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
+                        ":eventAt", Items.n(expected.eventAt())));
+                String hashCondition = "attribute_not_exists(#hash)";
+                if (expected.contentHash() != null) {
+                    values.put(":hash", Items.s(expected.contentHash()));
+                    hashCondition = "#hash = :hash";
+                }
+                String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition;
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            return false;
+        }
+    }
+
     /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. */
     public int putAll(List<MirrorRecord> records) {
         int written = 0;
