@@ -17,7 +17,7 @@ public record SetupResult(String account, String webhooks, String targetUrl, Lis
     public record Registration(String kind, long id, List<String> events, Long tagId, String status) {
     }
 
-    /** reason: stale (not wanted any more), duplicate, no-secret (we cannot verify it), mode-switch. */
+    /** reason: stale (not wanted any more), duplicate, no-secret (we cannot verify it), mode-switch, recreate. */
     @RegisterForReflection
     public record Removal(String kind, long id, List<String> events, Long tagId, String reason) {
     }

@@ -90,12 +90,13 @@ public class SetupService {
             throw new InvalidInputException("webhooks", "must be \"legacy\" or \"signed\"");
         }
         List<String> events = events(root, mode);
+        boolean recreate = JsonInput.bool(root, "recreate", "", false);
         String base = WebhookUrls.baseUrl(config.baseUrl());
         credentials.resolve(account); // unknown account → InvalidInput before any Kit call
         long requestsBefore = kit.requestsSent();
         AccountWebhooks stored = secrets.load(account);
-        Outcome outcome = AccountWebhooks.MODE_LEGACY.equals(mode) ? legacy(account, base, events, stored)
-                : signed(account, base, events, stored);
+        Outcome outcome = AccountWebhooks.MODE_LEGACY.equals(mode) ? legacy(account, base, events, stored, recreate)
+                : signed(account, base, events, stored, recreate);
         SetupResult result = new SetupResult(account, mode, WebhookUrls.target(base, account), events,
                 outcome.registrations, outcome.removed, count(outcome.registrations, "created"),
                 count(outcome.registrations, "kept"), outcome.secretStored, kit.requestsSent() - requestsBefore);
@@ -116,15 +117,12 @@ public class SetupService {
 
     // ---------------------------------------------------------------- legacy: one registration per event (and tag)
 
-    private Outcome legacy(String account, String base, List<String> events, AccountWebhooks stored) {
+    private Outcome legacy(String account, String base, List<String> events, AccountWebhooks stored, boolean recreate) {
         List<LegacyWebhook> existing = listLegacy(account); // first Kit call: validates the credential
-        String token = stored.token() != null ? stored.token() : newSecret();
+        String token = stored.token() != null && !recreate ? stored.token() : newSecret();
         Secrets.register(token);
-        boolean hadSecret = stored.secret() != null;
-        secrets.save(new AccountWebhooks(account, AccountWebhooks.MODE_LEGACY, token, null, null,
-                hadSecret ? stored.secret() : stored.previousSecret(),
-                hadSecret ? clock.instant().plus(config.previousSecretGrace()).getEpochSecond() : stored.previousSecretUntil(),
-                events));
+        // stored before any URL carrying it reaches Kit; a signing secret of ours is no longer needed
+        secrets.save(next(stored, AccountWebhooks.MODE_LEGACY, token, null, null, events));
 
         // the body of a legacy tag event does not say which tag: one registration per tag, the id in the URL
         Map<String, LegacyWant> wanted = new LinkedHashMap<>();
@@ -154,7 +152,7 @@ public class SetupService {
             } else {
                 deleteLegacy(account, hook.id());
                 removed.add(new Removal("legacy", hook.id(), event == null ? List.of() : List.of(event), tagId,
-                        wanted.containsKey(url) ? "duplicate" : "stale"));
+                        wanted.containsKey(url) ? "duplicate" : recreate ? "recreate" : "stale"));
             }
         }
         for (Map.Entry<String, LegacyWant> want : wanted.entrySet()) {
@@ -184,7 +182,7 @@ public class SetupService {
 
     // ---------------------------------------------------------------- signed: one endpoint with every event
 
-    private Outcome signed(String account, String base, List<String> events, AccountWebhooks stored) {
+    private Outcome signed(String account, String base, List<String> events, AccountWebhooks stored, boolean recreate) {
         List<WebhookEndpoint> existing = listEndpoints(account); // first Kit call: validates the credential
         String target = WebhookUrls.target(base, account);
         Set<String> wantedEvents = new TreeSet<>(events);
@@ -199,18 +197,17 @@ public class SetupService {
             }
             boolean ours = stored.secret() != null && stored.endpointId() != null && stored.endpointId() == endpoint.id();
             boolean right = target.equals(endpoint.url().trim()) && wantedEvents.equals(normalized(endpoint.events()));
-            if (keep == null && ours && right) {
+            if (keep == null && ours && right && !recreate) {
                 keep = endpoint;
             } else {
                 toRemove.add(endpoint);
-                reasons.add(!ours ? "no-secret" : keep != null ? "duplicate" : "stale");
+                reasons.add(!ours ? "no-secret" : recreate ? "recreate" : keep != null ? "duplicate" : "stale");
             }
         }
         boolean secretStored;
         if (keep != null) {
             registrations.add(new Registration("endpoint", keep.id(), List.copyOf(normalized(keep.events())), null, "kept"));
-            secrets.save(new AccountWebhooks(account, AccountWebhooks.MODE_SIGNED, stored.token(), stored.secret(),
-                    stored.endpointId(), stored.previousSecret(), stored.previousSecretUntil(), events));
+            secrets.save(next(stored, AccountWebhooks.MODE_SIGNED, null, stored.secret(), stored.endpointId(), events));
             secretStored = true;
         } else {
             WebhookEndpointEnvelope created = kit.call(KitCall.interactive(account, "create webhook endpoint", false,
@@ -226,12 +223,7 @@ public class SetupService {
                         "Kit created webhook endpoint " + endpoint.id() + " without returning its secret; removed it", null);
             }
             Secrets.register(endpoint.secret());
-            // deliveries still in flight from the endpoint we replace stay verifiable for a grace period
-            String previous = stored.secret() != null ? stored.secret() : stored.previousSecret();
-            long previousUntil = stored.secret() != null
-                    ? clock.instant().plus(config.previousSecretGrace()).getEpochSecond() : stored.previousSecretUntil();
-            secrets.save(new AccountWebhooks(account, AccountWebhooks.MODE_SIGNED, stored.token(), endpoint.secret(),
-                    endpoint.id(), previous, previousUntil, events));
+            secrets.save(next(stored, AccountWebhooks.MODE_SIGNED, null, endpoint.secret(), endpoint.id(), events));
             registrations.add(new Registration("endpoint", endpoint.id(), List.copyOf(wantedEvents), null, "created"));
             secretStored = true;
         }
@@ -248,6 +240,24 @@ public class SetupService {
             }
         }
         return new Outcome(registrations, removed, secretStored);
+    }
+
+    /**
+     * The state to store: each mode holds only its own credential; a token or secret being replaced stays accepted
+     * for the grace period, so deliveries already in flight (and Kit's retries of them) still verify.
+     */
+    private AccountWebhooks next(AccountWebhooks stored, String mode, String token, String secret, Long endpointId,
+            List<String> events) {
+        long now = clock.instant().getEpochSecond();
+        boolean tokenReplaced = stored.token() != null && !stored.token().equals(token);
+        boolean secretReplaced = stored.secret() != null && !stored.secret().equals(secret);
+        boolean graceLeft = stored.previousUntil() > now;
+        String previousToken = tokenReplaced ? stored.token() : graceLeft ? stored.previousToken() : null;
+        String previousSecret = secretReplaced ? stored.secret() : graceLeft ? stored.previousSecret() : null;
+        long until = tokenReplaced || secretReplaced ? now + config.previousSecretGrace().toSeconds()
+                : graceLeft ? stored.previousUntil() : 0;
+        return new AccountWebhooks(stored.account(), mode, token, secret, endpointId, previousToken, previousSecret, until,
+                events);
     }
 
     // ---------------------------------------------------------------- Kit calls

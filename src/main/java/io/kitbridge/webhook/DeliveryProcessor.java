@@ -153,8 +153,10 @@ public class DeliveryProcessor {
         if (p == null) {
             synchronized (this) {
                 if (pool == null) {
+                    // workers are named after the invocation thread that starts them, so per-invocation tooling
+                    // (log context, the test-time IAM guard) attributes their DynamoDB calls to this function
                     pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
-                        Thread t = new Thread(r, "webhook-events");
+                        Thread t = new Thread(r, Thread.currentThread().getName() + " > webhook-events");
                         t.setDaemon(true);
                         return t;
                     });

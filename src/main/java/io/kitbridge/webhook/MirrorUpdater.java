@@ -10,6 +10,7 @@ import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -21,7 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Applies one delivered event to the identity mirror. Ordering: the profile (email, name, state, fields) changes
@@ -49,6 +58,8 @@ public class MirrorUpdater {
 
     @Inject
     Clock clock;
+
+    private volatile ExecutorService lookups;
 
     enum Outcome {
         APPLIED, UNCHANGED, STALE, STORED, DUPLICATE, FAILED;
@@ -94,19 +105,64 @@ public class MirrorUpdater {
                 describe(ev) + "; kept, not applied: " + reason));
     }
 
+    /**
+     * Legacy tag events name only the tag id. The name usually comes from the control-table cache; on a miss Kit is
+     * asked through the shared budget, which may make us wait. The handler must answer Kit quickly, so the wait is
+     * bounded: past it Kit is told to retry, while the lookup carries on and warms the cache for that retry.
+     */
     private String tagName(String account, long tagId) {
+        Future<Optional<String>> lookup = lookups().submit(() -> catalog.tagName(account, tagId, Priority.INTERACTIVE));
         try {
-            return catalog.tagName(account, tagId, Priority.INTERACTIVE).orElse(null);
-        } catch (BudgetExhaustedException busy) {
-            throw new WebhookUnavailable("tag name lookup has no Kit budget", max(config.retryAfter(), busy.waitHint()), busy);
-        } catch (KitException kit) {
-            if (kit.isTransient() || kit.kind() == KitErrorKind.RATE_LIMITED || kit.kind() == KitErrorKind.CIRCUIT_OPEN) {
-                throw new WebhookUnavailable("tag name lookup failed: " + kit.getMessage(),
-                        max(config.retryAfter(), kit.retryAfter().orElse(Duration.ZERO)), kit);
+            return lookup.get(config.tagLookupTimeout().toMillis(), TimeUnit.MILLISECONDS).orElse(null);
+        } catch (TimeoutException slow) {
+            throw new WebhookUnavailable("tag name lookup is waiting for Kit", config.retryAfter(), slow);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookUnavailable("interrupted", config.retryAfter(), e);
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof BudgetExhaustedException busy) {
+                throw new WebhookUnavailable("tag name lookup has no Kit budget", max(config.retryAfter(), busy.waitHint()),
+                        busy);
             }
-            return null; // Kit will not tell us (revoked access, ...): keep the tag by id, sync fills the name
-        } catch (KitbridgeException noConnection) {
-            return null; // secrets stored but no Kit credential for the account: same
+            if (cause instanceof KitException kit) {
+                if (kit.isTransient() || kit.kind() == KitErrorKind.RATE_LIMITED || kit.kind() == KitErrorKind.CIRCUIT_OPEN) {
+                    throw new WebhookUnavailable("tag name lookup failed: " + kit.getMessage(),
+                            max(config.retryAfter(), kit.retryAfter().orElse(Duration.ZERO)), kit);
+                }
+                return null; // Kit will not tell us (revoked access, ...): keep the tag by id, sync fills the name
+            }
+            if (cause instanceof KitbridgeException) {
+                return null; // secrets stored but no Kit credential for the account: same
+            }
+            if (cause instanceof SdkException dynamo) {
+                throw dynamo;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private ExecutorService lookups() {
+        ExecutorService l = lookups;
+        if (l == null) {
+            synchronized (this) {
+                if (lookups == null) {
+                    lookups = Executors.newCachedThreadPool(r -> {
+                        Thread t = new Thread(r, Thread.currentThread().getName() + " > tag-lookup");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                l = lookups;
+            }
+        }
+        return l;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        if (lookups != null) {
+            lookups.shutdownNow();
         }
     }
 

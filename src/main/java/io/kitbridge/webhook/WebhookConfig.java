@@ -54,6 +54,13 @@ public interface WebhookConfig {
     @WithDefault("24h")
     Duration previousSecretGrace();
 
+    /**
+     * Longest the handler waits for a legacy tag event's tag name when the cache misses and Kit must be asked
+     * (through the shared budget); past it the delivery gets 503 and the lookup finishes in the background.
+     */
+    @WithDefault("4s")
+    Duration tagLookupTimeout();
+
     /** Subscribers of one delivery processed concurrently (events of one subscriber stay in order). */
     @WithDefault("8")
     int parallelism();

@@ -26,12 +26,13 @@ public class WebhookSecrets {
     static final String TOKEN = "webhookToken";
     static final String SECRET = "webhookSecret";
     static final String ENDPOINT_ID = "webhookEndpointId";
+    static final String PREVIOUS_TOKEN = "webhookPreviousToken";
     static final String PREVIOUS_SECRET = "webhookPreviousSecret";
-    static final String PREVIOUS_UNTIL = "webhookPreviousSecretUntil";
+    static final String PREVIOUS_UNTIL = "webhookPreviousUntil";
     static final String EVENTS = "webhookEvents";
     static final String UPDATED = "webhookUpdatedAt";
-    private static final List<String> ALL = List.of(MODE, TOKEN, SECRET, ENDPOINT_ID, PREVIOUS_SECRET, PREVIOUS_UNTIL,
-            EVENTS);
+    private static final List<String> ALL = List.of(MODE, TOKEN, SECRET, ENDPOINT_ID, PREVIOUS_TOKEN, PREVIOUS_SECRET,
+            PREVIOUS_UNTIL, EVENTS);
     /** An account without secrets (or a forged account name) is re-read at most this often. */
     private static final long NEGATIVE_CACHE_MS = 5_000;
     /** After a failed verification the cached entry may be re-read once per this interval (secret replaced). */
@@ -87,31 +88,28 @@ public class WebhookSecrets {
         AccountWebhooks value = item == null || item.isEmpty() ? AccountWebhooks.none(account)
                 : new AccountWebhooks(account, Items.str(item, MODE).orElse(null), Items.str(item, TOKEN).orElse(null),
                         Items.str(item, SECRET).orElse(null), Items.num(item, ENDPOINT_ID).orElse(null),
-                        Items.str(item, PREVIOUS_SECRET).orElse(null), Items.numOr(item, PREVIOUS_UNTIL, 0),
-                        Items.stringListOf(item, EVENTS));
-        Secrets.register(value.token());
-        Secrets.register(value.secret());
-        Secrets.register(value.previousSecret());
+                        Items.str(item, PREVIOUS_TOKEN).orElse(null), Items.str(item, PREVIOUS_SECRET).orElse(null),
+                        Items.numOr(item, PREVIOUS_UNTIL, 0), Items.stringListOf(item, EVENTS));
+        register(value);
         long now = clock.millis();
-        boolean empty = value.token() == null && value.secret() == null && value.previousSecret() == null;
-        long ttl = empty ? Math.min(NEGATIVE_CACHE_MS, config.secretCacheTtl().toMillis()) : config.secretCacheTtl().toMillis();
+        long ttl = value.isEmpty() ? Math.min(NEGATIVE_CACHE_MS, config.secretCacheTtl().toMillis()) : config.secretCacheTtl().toMillis();
         cache.put(account, new Cached(value, now, now + ttl));
         return value;
     }
 
     /** Stores the state setup decided on; attributes set to null are removed. Other attributes of the item stay. */
     public void save(AccountWebhooks webhooks) {
-        Secrets.register(webhooks.token());
-        Secrets.register(webhooks.secret());
-        Secrets.register(webhooks.previousSecret());
+        register(webhooks);
         Map<String, AttributeValue> set = new HashMap<>();
         List<String> remove = new ArrayList<>();
         put(set, remove, MODE, webhooks.mode() == null ? null : Items.s(webhooks.mode()));
         put(set, remove, TOKEN, webhooks.token() == null ? null : Items.s(webhooks.token()));
         put(set, remove, SECRET, webhooks.secret() == null ? null : Items.s(webhooks.secret()));
         put(set, remove, ENDPOINT_ID, webhooks.endpointId() == null ? null : Items.n(webhooks.endpointId()));
+        put(set, remove, PREVIOUS_TOKEN, webhooks.previousToken() == null ? null : Items.s(webhooks.previousToken()));
         put(set, remove, PREVIOUS_SECRET, webhooks.previousSecret() == null ? null : Items.s(webhooks.previousSecret()));
-        put(set, remove, PREVIOUS_UNTIL, webhooks.previousSecret() == null ? null : Items.n(webhooks.previousSecretUntil()));
+        boolean previous = webhooks.previousToken() != null || webhooks.previousSecret() != null;
+        put(set, remove, PREVIOUS_UNTIL, previous ? Items.n(webhooks.previousUntil()) : null);
         put(set, remove, EVENTS, Items.stringList(webhooks.events() == null ? List.of() : webhooks.events()));
         set.put(UPDATED, Items.n(clock.instant().getEpochSecond()));
 
@@ -136,6 +134,13 @@ public class WebhookSecrets {
 
     public void invalidate(String account) {
         cache.remove(account);
+    }
+
+    private static void register(AccountWebhooks w) {
+        Secrets.register(w.token());
+        Secrets.register(w.secret());
+        Secrets.register(w.previousToken());
+        Secrets.register(w.previousSecret());
     }
 
     private static void put(Map<String, AttributeValue> set, List<String> remove, String name, AttributeValue value) {

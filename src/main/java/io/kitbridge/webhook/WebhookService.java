@@ -86,7 +86,7 @@ public class WebhookService {
                 events = DeliveryParser.signed(body, nowMillis);
             } else {
                 String token = event.query(WebhookUrls.TOKEN_PARAM).orElse(null);
-                if (!legacyAuthentic(account, token)) {
+                if (!legacyAuthentic(account, token, nowMillis / 1000)) {
                     return error(401, "unauthorized");
                 }
                 events = List.of(DeliveryParser.legacy(body, event.query(WebhookUrls.EVENT_PARAM).orElse(null),
@@ -122,17 +122,25 @@ public class WebhookService {
         return true;
     }
 
-    private boolean legacyAuthentic(String account, String token) {
+    private boolean legacyAuthentic(String account, String token, long nowSeconds) {
         if (token == null || token.isEmpty()) {
             LOG.warnf("legacy webhook delivery for account %s rejected: no token", account);
             return false;
         }
-        if (KitSignature.constantTimeEquals(token, secrets.get(account).token())
-                || KitSignature.constantTimeEquals(token, secrets.reloadAfterFailure(account).token())) {
+        if (matches(token, secrets.get(account).tokens(nowSeconds))
+                || matches(token, secrets.reloadAfterFailure(account).tokens(nowSeconds))) {
             return true;
         }
         LOG.warnf("legacy webhook delivery for account %s rejected: wrong token", account);
         return false;
+    }
+
+    private static boolean matches(String token, List<String> accepted) {
+        boolean match = false;
+        for (String candidate : accepted) {
+            match |= KitSignature.constantTimeEquals(token, candidate);
+        }
+        return match;
     }
 
     /** {account} from the route's path parameter (or the path itself); null when it is not a valid account name. */

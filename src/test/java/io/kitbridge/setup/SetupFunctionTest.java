@@ -184,8 +184,33 @@ class SetupFunctionTest {
         assertEquals("stale", changed.jsonPath().getString("removed[0].reason"));
         Map<String, AttributeValue> item = connectionItem("signed2");
         assertEquals(oldSecret, item.get("webhookPreviousSecret").s());
-        assertNotNull(item.get("webhookPreviousSecretUntil"));
+        assertNotNull(item.get("webhookPreviousUntil"));
         assertFalse(oldSecret.equals(item.get("webhookSecret").s()));
+    }
+
+    @Test
+    void should_replace_the_token_and_every_registration_when_asked_to_recreate() {
+        // GIVEN legacy webhooks registered with a token
+        connections.putApiKey("legacy3", KitWorld.API_KEY);
+        Map<String, Object> input = Map.of("account", "legacy3", "webhooks", "legacy",
+                "events", List.of("subscriber_activate", "subscriber_bounce"));
+        assertEquals(2, Lambda.invoke(input).jsonPath().getInt("created"));
+        String oldToken = connectionItem("legacy3").get("webhookToken").s();
+        // WHEN setup runs with "recreate": true
+        Response r = Lambda.invoke(Map.of("account", "legacy3", "webhooks", "legacy",
+                "events", List.of("subscriber_activate", "subscriber_bounce"), "recreate", true));
+        // THEN both hooks are replaced by ones carrying a new token; the old token stays accepted for the grace period
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(2, r.jsonPath().getInt("created"));
+        assertEquals(List.of("recreate", "recreate"), r.jsonPath().getList("removed.reason"));
+        Map<String, AttributeValue> item = connectionItem("legacy3");
+        String newToken = item.get("webhookToken").s();
+        assertFalse(newToken.equals(oldToken));
+        assertEquals(oldToken, item.get("webhookPreviousToken").s());
+        List<String> urls = kit.legacy().stream().map(h -> h.get("target_url").asText()).filter(u -> ours(u, "legacy3"))
+                .toList();
+        assertEquals(2, urls.size());
+        assertTrue(urls.stream().allMatch(u -> u.endsWith("&token=" + newToken)), urls.toString());
     }
 
     @Test

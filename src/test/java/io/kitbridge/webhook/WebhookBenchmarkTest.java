@@ -59,7 +59,7 @@ class WebhookBenchmarkTest {
 
     @Test
     void should_report_throughput_and_p99_when_handling_deliveries_with_20_percent_duplicates() throws Exception {
-        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_SIGNED, null, SECRET, 1L, null, 0, List.of()));
+        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_SIGNED, null, SECRET, 1L, null, null, 0, List.of()));
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("store", "dynalite (local, in-memory)");
         figures.put("duplicateRatio", DUPLICATE_RATIO);

@@ -52,7 +52,7 @@ class WebhookHandlerTest {
 
     @BeforeEach
     void secretsStored() {
-        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_SIGNED, TOKEN, SECRET, 1L, null, 0, List.of()));
+        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_SIGNED, TOKEN, SECRET, 1L, null, null, 0, List.of()));
     }
 
     static long nextId() {
@@ -125,6 +125,18 @@ class WebhookHandlerTest {
         assertEquals(401, status(otherAccount));
         assertTrue(mirror.get(ACCOUNT, id).isEmpty());
         assertFalse(wrong.asString().contains(TOKEN));
+        // AND a replaced token is accepted only during its grace period
+        String replaced = "replaced-" + TOKEN;
+        long now = Instant.now().getEpochSecond();
+        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_LEGACY, TOKEN, null, null, replaced, null, now + 60,
+                List.of()));
+        assertEquals(200, status(legacy("subscriber.subscriber_activate", null, replaced, body)));
+        secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_LEGACY, TOKEN, null, null, replaced, null, now - 1,
+                List.of()));
+        long id2 = nextId();
+        assertEquals(401, status(legacy("subscriber.subscriber_activate", null, replaced,
+                legacyBody(subscriber(id2, "late" + id2 + "@example.com", "active", null)))));
+        assertTrue(mirror.get(ACCOUNT, id2).isEmpty());
     }
 
     @Test
