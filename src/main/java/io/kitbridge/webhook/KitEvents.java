@@ -19,7 +19,7 @@ public final class KitEvents {
     public static final String LINK_CLICK = "subscriber.link_click";
     public static final String PRODUCT_PURCHASE = "subscriber.product_purchase";
     public static final String CUSTOM_FIELD_VALUE_UPDATE = "subscriber.custom_field_value_update";
-    /** Kit's docs and the simulator also say "cancel" for an unsubscribe in some places. */
+    /** Not a documented event name: tolerated as an unsubscribe, since Kit calls the resulting state "cancelled". */
     public static final String CANCEL = "subscriber.subscriber_cancel";
 
     /** Every event a signed endpoint can subscribe to. */

@@ -16,6 +16,8 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +61,9 @@ public class MirrorUpdater {
     @Inject
     Clock clock;
 
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
     private volatile ExecutorService lookups;
 
     enum Outcome {
@@ -100,7 +105,7 @@ public class MirrorUpdater {
         if (s == null) {
             return;
         }
-        mirror.audit(account, new AuditEntry(Instant.ofEpochMilli(ev.occurredAt()).toString(), action(ev),
+        mirror.audit(account, new AuditEntry(at(ev.occurredAt()), action(ev),
                 subject(s.email(), s.id()), s.id(), Outcome.STORED.wire(), ACTOR, null, null,
                 describe(ev) + "; kept, not applied: " + reason));
     }
@@ -268,8 +273,11 @@ public class MirrorUpdater {
             a.put("state", after.state());
             a.put("tags", joined(after.tags()));
         }
-        String detail = describe(ev) + (tagName == null && ev.tagId() != null && KitEvents.isTagEvent(ev.type())
-                ? " (tag name unknown)" : "");
+        String detail = describe(ev);
+        if (KitEvents.isTagEvent(ev.type())) {
+            detail += ev.tagId() == null ? "; the registration names no tag, tags left to the next sync"
+                    : tagName == null ? " (tag name unknown)" : "";
+        }
         if (merge.outcome() == Outcome.STALE) {
             detail += "; older than the mirror's state, not applied";
         } else if (!merge.profileApplied()) {
@@ -277,8 +285,7 @@ public class MirrorUpdater {
         } else if (KitEvents.isTagEvent(ev.type()) && ev.tagId() != null && !merge.tagApplied()) {
             detail += "; a newer change of this tag was already applied";
         }
-        return new AuditEntry(Instant.ofEpochMilli(ev.occurredAt()).toString(), action(ev),
-                subject(after.email(), after.subscriberId()), after.subscriberId(), outcomeFor(ev, merge.outcome()), ACTOR,
+        return new AuditEntry(at(ev.occurredAt()), action(ev), subject(after.email(), after.subscriberId()), after.subscriberId(), outcomeFor(ev, merge.outcome()), ACTOR,
                 b.isEmpty() ? null : b, a.isEmpty() ? null : a, detail);
     }
 
@@ -287,6 +294,11 @@ public class MirrorUpdater {
         boolean activity = KitEvents.LINK_CLICK.equals(ev.type()) || KitEvents.PRODUCT_PURCHASE.equals(ev.type())
                 || KitEvents.COURSE_COMPLETE.equals(ev.type());
         return activity && outcome == Outcome.UNCHANGED ? "recorded" : outcome.wire();
+    }
+
+    /** Fixed-width UTC time (always milliseconds), so audit entries sort by time as text. */
+    static String at(long epochMillis) {
+        return AT.format(Instant.ofEpochMilli(epochMillis));
     }
 
     static String action(InboundEvent ev) {

@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kitbridge.common.HttpApiEvent;
 import io.kitbridge.common.HttpApiResponse;
+import io.kitbridge.testing.BenchReport;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,6 +48,8 @@ class WebhookBenchmarkTest {
     private static final String[] TYPES = {"subscriber.subscriber_activate", "subscriber.tag_add",
         "subscriber.tag_remove", "subscriber.custom_field_value_update", "subscriber.link_click"};
 
+    World world;
+
     @Inject
     WebhookSecrets secrets;
 
@@ -63,13 +65,15 @@ class WebhookBenchmarkTest {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("store", "dynalite (local, in-memory)");
         figures.put("duplicateRatio", DUPLICATE_RATIO);
+        figures.put("machineLoadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        figures.put("dynaliteBaseline", baseline());
         run("warmup", 60, 1, false, null);
-        figures.put("singleEventViaMockEventServer", run("single", 600, 1, false, null));
-        figures.put("batch100ViaMockEventServer", run("batch", 20, 100, false, null));
-        figures.put("singleEventDirect4Concurrent", run("concurrent", 600, 1, true, 4));
-        Path out = Path.of("target", "bench", "webhook.json");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, ApiGatewayEvents.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(figures));
+        figures.put("singleEventViaMockEventServer", run("single", 300, 1, false, null));
+        figures.put("batch100ViaMockEventServer", run("batch", 10, 100, false, null));
+        figures.put("singleEventDirect", run("direct", 300, 1, true, 1));
+        figures.put("singleEventDirect4Concurrent", run("concurrent", 300, 1, true, 4));
+        BenchReport.write("webhook", figures);
         System.out.println("[bench] webhook " + ApiGatewayEvents.write(figures));
     }
 
@@ -96,9 +100,10 @@ class WebhookBenchmarkTest {
         long[] latencies = new long[deliveries];
         int[] applied = new int[1];
         long started = System.nanoTime();
+        long[] elapsed = new long[1];
         if (direct) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Future<int[]>> futures = new ArrayList<>();
+            List<Future<HttpApiResponse>> futures = new ArrayList<>();
             for (int i = 0; i < deliveries; i++) {
                 int index = i;
                 futures.add(pool.submit(() -> {
@@ -106,27 +111,35 @@ class WebhookBenchmarkTest {
                     HttpApiResponse r = service.handle(ApiGatewayEvents.JSON.convertValue(signedPost(bodies.get(index)),
                             HttpApiEvent.class));
                     latencies[index] = System.nanoTime() - t0;
-                    return new int[] {r.statusCode(), new JsonPath(r.body()).getInt("applied")
-                            + new JsonPath(r.body()).getInt("unchanged") + new JsonPath(r.body()).getInt("stale")};
+                    return r;
                 }));
             }
-            for (Future<int[]> f : futures) {
-                int[] r = f.get();
-                assertEquals(200, r[0]);
-                applied[0] += r[1];
+            List<HttpApiResponse> responses = new ArrayList<>();
+            for (Future<HttpApiResponse> f : futures) {
+                responses.add(f.get());
+            }
+            elapsed[0] = System.nanoTime() - started;
+            for (HttpApiResponse r : responses) {
+                assertEquals(200, r.statusCode());
+                JsonPath body = new JsonPath(r.body());
+                applied[0] += body.getInt("applied") + body.getInt("unchanged") + body.getInt("stale");
             }
             pool.shutdown();
         } else {
+            List<Response> responses = new ArrayList<>(deliveries);
             for (int i = 0; i < deliveries; i++) {
                 long t0 = System.nanoTime();
-                Response r = Lambda.invoke(signedPost(bodies.get(i)));
+                responses.add(Lambda.invoke(signedPost(bodies.get(i))));
                 latencies[i] = System.nanoTime() - t0;
+            }
+            elapsed[0] = System.nanoTime() - started;
+            for (Response r : responses) {
                 assertEquals(200, r.jsonPath().getInt("statusCode"), r.asString());
                 JsonPath body = new JsonPath(r.jsonPath().getString("body"));
                 applied[0] += body.getInt("applied") + body.getInt("unchanged") + body.getInt("stale");
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = elapsed[0] / 1e9;
         int events = deliveries * perDelivery;
         // THEN every unique event was processed exactly once, whatever the duplicates
         assertEquals(events - duplicates, applied[0], name + ": unique events processed");
@@ -147,6 +160,36 @@ class WebhookBenchmarkTest {
         f.put("deliveryP99Ms", round(sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)) / 1e6));
         f.put("deliveryMaxMs", round(sorted.get(sorted.size() - 1) / 1e6));
         System.out.println("[bench] webhook " + name + ": " + f);
+        return f;
+    }
+
+    /** Latency of single DynamoDB requests to the same dynalite, from this JVM: the unit every figure is made of. */
+    private Map<String, Object> baseline() {
+        String table = world.tables().control();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> key = Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("bench"),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("baseline"));
+        List<Long> put = new ArrayList<>();
+        List<Long> get = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            long t0 = System.nanoTime();
+            world.dynamo().putItem(b -> b.tableName(table).item(key));
+            long t1 = System.nanoTime();
+            world.dynamo().getItem(b -> b.tableName(table).key(key).consistentRead(true));
+            long t2 = System.nanoTime();
+            if (i >= 50) {
+                put.add(t1 - t0);
+                get.add(t2 - t1);
+            }
+        }
+        Collections.sort(put);
+        Collections.sort(get);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("putItemP50Ms", round(put.get(put.size() / 2) / 1e6));
+        f.put("putItemP99Ms", round(put.get((int) (put.size() * 0.99)) / 1e6));
+        f.put("getItemP50Ms", round(get.get(get.size() / 2) / 1e6));
+        f.put("getItemP99Ms", round(get.get((int) (get.size() * 0.99)) / 1e6));
+        System.out.println("[bench] webhook dynalite baseline: " + f);
         return f;
     }
 
