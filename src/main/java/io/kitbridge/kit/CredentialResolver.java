@@ -30,6 +30,9 @@ public class CredentialResolver {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
+
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public KitCredential resolve(String account) {
@@ -39,9 +42,9 @@ public class CredentialResolver {
         if (cached != null && cached.until > now) {
             return cached.credential;
         }
-        KitCredential credential = load(name);
-        cache.put(name, new Cached(credential, now + config.credentialCacheTtl().toMillis()));
-        return credential;
+        Cached loaded = load(name, now);
+        cache.put(name, loaded);
+        return loaded.credential;
     }
 
     /** Forget what we know of an account (after a refresh, a revocation or a new connection). */
@@ -57,9 +60,10 @@ public class CredentialResolver {
         return name;
     }
 
-    private KitCredential load(String account) {
+    private Cached load(String account, long now) {
+        long until = now + config.credentialCacheTtl().toMillis();
         if (DEFAULT_ACCOUNT.equals(account) && config.apiKey().filter(k -> !k.isBlank()).isPresent()) {
-            return KitCredential.apiKey(account, config.apiKey().get().trim());
+            return new Cached(KitCredential.apiKey(account, config.apiKey().get().trim()), until);
         }
         Connection connection = connections.find(account)
                 .filter(c -> c.isOauth() ? c.accessToken() != null : c.apiKey() != null)
@@ -71,9 +75,15 @@ public class CredentialResolver {
                     + "' lost its Kit authorisation (" + connection.statusReason() + "); reconnect it via /oauth/start");
         }
         if (connection.isOauth()) {
-            return KitCredential.oauth(account, connection.accessToken());
+            if (tokenRefresher.isResolvable()) {
+                // refresh ahead of expiry, and look again once the token enters its refresh window (1 s floor,
+                // so a token endpoint outage is not hammered by every call)
+                connection = tokenRefresher.get().ensureFresh(connection);
+                until = Math.max(now + 1000, Math.min(until, tokenRefresher.get().refreshDueAtMillis(connection)));
+            }
+            return new Cached(KitCredential.oauth(account, connection.accessToken()), until);
         }
-        return KitCredential.apiKey(account, connection.apiKey());
+        return new Cached(KitCredential.apiKey(account, connection.apiKey()), until);
     }
 
     private record Cached(KitCredential credential, long until) {
