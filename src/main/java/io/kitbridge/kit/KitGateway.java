@@ -61,7 +61,7 @@ public class KitGateway {
     }
 
     public <T> T call(KitCall call, Function<KitApi, T> request) {
-        KitCredential used = credentials.resolve(call.account());
+        KitCredential used = credentials.resolveForCall(call.account()); // refreshes an OAuth token ahead of expiry
         try {
             return guarded(call, request);
         } catch (KitException e) {

@@ -287,6 +287,10 @@ class OAuthFunctionTest {
         credentials.invalidate(account);
         int refreshesBefore = kit().tokenRefreshes();
         world.kit().log().clear();
+        // WHEN a function that never calls Kit (lookup) validates the account, THEN nothing is refreshed
+        assertEquals("NotFound", assertThrows(KitbridgeException.class,
+                () -> lookup.lookup(new LookupRequest(account, "nobody@example.com", null, null, null))).errorType());
+        assertEquals(refreshesBefore, kit().tokenRefreshes());
         // WHEN a function calls Kit
         listTags(account);
         // THEN the token was refreshed first and Kit never answered 401
