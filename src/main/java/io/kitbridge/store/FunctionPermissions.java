@@ -10,26 +10,28 @@ import java.util.Set;
  */
 public final class FunctionPermissions {
     private static final Set<String> BUDGET = Set.of("GetItem", "UpdateItem");
+    /** Reading the credential, and (OAuth) rotating tokens or marking a connection broken. */
+    private static final Set<String> KIT_CALLER_CONNECTION = Set.of("GetItem", "UpdateItem");
     private static final Set<String> READ_CONNECTION = Set.of("GetItem");
 
     public static final Map<String, Map<String, Set<String>>> BY_FUNCTION = Map.of(
             "provision", Map.of(
-                    TableDefinitions.CONNECTIONS, READ_CONNECTION,
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
             "deprovision", Map.of(
-                    TableDefinitions.CONNECTIONS, READ_CONNECTION,
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
             "lookup", Map.of(
                     TableDefinitions.CONNECTIONS, READ_CONNECTION,
                     TableDefinitions.MIRROR, Set.of("GetItem", "Query")),
             "sync-page", Map.of(
-                    TableDefinitions.CONNECTIONS, READ_CONNECTION,
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "UpdateItem", "BatchWriteItem", "Query")),
             "webhook-handler", Map.of(
-                    TableDefinitions.CONNECTIONS, READ_CONNECTION,
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
             "setup", Map.of(

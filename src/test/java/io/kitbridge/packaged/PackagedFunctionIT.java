@@ -12,6 +12,7 @@ import io.kitbridge.store.TableNames;
 import io.kitbridge.store.TableSetup;
 import io.kitbridge.testing.Dynalite;
 import io.kitbridge.testing.KitWorld;
+import io.kitbridge.testing.PackagedLambda;
 import io.kitbridge.testing.RuntimeApiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package io.kitbridge.packaged;
+package io.kitbridge.testing;
 
-import io.kitbridge.testing.RuntimeApiServer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,11 +17,11 @@ import java.util.zip.ZipInputStream;
  * client (com.amazonaws.services.lambda.runtime.api.client.AWSLambda) with the documented handler, against a
  * loopback Runtime API. A separate JVM: nothing is shared with the test's own classpath but the client jars.
  */
-final class PackagedLambda implements AutoCloseable {
+public final class PackagedLambda implements AutoCloseable {
     static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
-    final Process process;
-    final long startedNanos;
+    public final Process process;
+    public final long startedNanos;
     final Path log;
 
     private PackagedLambda(Process process, long startedNanos, Path log) {
@@ -31,8 +30,12 @@ final class PackagedLambda implements AutoCloseable {
         this.log = log;
     }
 
-    static PackagedLambda start(RuntimeApiServer api, Map<String, String> env) throws IOException {
-        Path task = unpack(Path.of("target/function.zip"));
+    public static PackagedLambda start(RuntimeApiServer api, Map<String, String> env) throws IOException {
+        return start(api, env, unpack(Path.of("target/function.zip")));
+    }
+
+    /** Starts another function from an already unpacked task root (one unpack serves every function). */
+    public static PackagedLambda start(RuntimeApiServer api, Map<String, String> env, Path task) throws IOException {
         List<String> classpath = new ArrayList<>();
         classpath.add(task.toString());
         try (Stream<Path> lib = Files.list(task.resolve("lib"))) {
@@ -62,7 +65,7 @@ final class PackagedLambda implements AutoCloseable {
     }
 
     /** Peak resident memory of the function's JVM (VmHWM), in MiB, or -1 where /proc is not available. */
-    long peakRssMib() {
+    public long peakRssMib() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -75,7 +78,7 @@ final class PackagedLambda implements AutoCloseable {
         return -1;
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -91,7 +94,7 @@ final class PackagedLambda implements AutoCloseable {
         }
     }
 
-    private static Path unpack(Path zip) throws IOException {
+    public static Path unpack(Path zip) throws IOException {
         if (!Files.exists(zip)) {
             throw new IllegalStateException(zip + " is missing: integration tests run after `mvn package`");
         }
