@@ -326,7 +326,11 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    private long mirrorSize() {
+    KitSimulator kit() {
+        return kit;
+    }
+
+    long mirrorSize() {
         long count = 0;
         Map<String, AttributeValue> start = null;
         do {
