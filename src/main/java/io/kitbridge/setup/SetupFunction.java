@@ -1,6 +1,7 @@
 package io.kitbridge.setup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -11,6 +12,6 @@ public class SetupFunction {
 
     @Funq("setup")
     public SetupResult setup(JsonNode input) {
-        return service.setup(input);
+        return StoreFailures.guard(() -> service.setup(input));
     }
 }
