@@ -52,6 +52,9 @@ public class MirrorStore {
     static final String AFTER = "after";
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
+    /** Fixed width, so audit keys sort in time order (Instant.toString drops trailing zeros). */
+    static final java.time.format.DateTimeFormatter AUDIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
     private static final int MAX_BATCH_ATTEMPTS = 8;
 
     @Inject
@@ -237,7 +240,7 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
-        String at = entry.at() != null ? entry.at() : Instant.now(clock).toString();
+        String at = entry.at() != null ? entry.at() : AUDIT_TIME.format(Instant.now(clock));
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
         item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));
