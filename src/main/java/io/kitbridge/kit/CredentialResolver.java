@@ -30,18 +30,51 @@ public class CredentialResolver {
     @Inject
     Clock clock;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
+
+    private static final long REFRESH_RETRY_MILLIS = 1000;
+
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     public KitCredential resolve(String account) {
+        return cached(validateAccount(account)).credential;
+    }
+
+    /**
+     * The credential for a Kit request about to be sent: as {@link #resolve}, but an OAuth access token within
+     * the refresh skew of its expiry is refreshed first (single-flight across Lambdas). Only the gateway uses
+     * this, so functions that merely validate an account (lookup) never write tokens.
+     */
+    public KitCredential resolveForCall(String account) {
         String name = validateAccount(account);
+        Cached cached = cached(name);
+        long now = clock.millis();
+        if (cached.refreshAt > now) {
+            return cached.credential;
+        }
+        invalidate(name); // re-read: another Lambda may have refreshed it already
+        Cached loaded = cached(name);
+        if (loaded.refreshAt > now || loaded.connection == null) {
+            return loaded.credential;
+        }
+        Connection fresh = tokenRefresher.get().ensureFresh(loaded.connection);
+        // a refresh that failed while the token is still valid is tried again a little later, not on every call
+        long refreshAt = Math.max(tokenRefresher.get().refreshDueAtMillis(fresh), now + REFRESH_RETRY_MILLIS);
+        Cached next = new Cached(KitCredential.oauth(name, fresh.accessToken()), loaded.until, fresh, refreshAt);
+        cache.put(name, next);
+        return next.credential;
+    }
+
+    private Cached cached(String name) {
         Cached cached = cache.get(name);
         long now = clock.millis();
         if (cached != null && cached.until > now) {
-            return cached.credential;
+            return cached;
         }
-        KitCredential credential = load(name);
-        cache.put(name, new Cached(credential, now + config.credentialCacheTtl().toMillis()));
-        return credential;
+        Cached loaded = load(name, now);
+        cache.put(name, loaded);
+        return loaded;
     }
 
     /** Forget what we know of an account (after a refresh, a revocation or a new connection). */
@@ -57,9 +90,10 @@ public class CredentialResolver {
         return name;
     }
 
-    private KitCredential load(String account) {
+    private Cached load(String account, long now) {
+        long until = now + config.credentialCacheTtl().toMillis();
         if (DEFAULT_ACCOUNT.equals(account) && config.apiKey().filter(k -> !k.isBlank()).isPresent()) {
-            return KitCredential.apiKey(account, config.apiKey().get().trim());
+            return new Cached(KitCredential.apiKey(account, config.apiKey().get().trim()), until, null, Long.MAX_VALUE);
         }
         Connection connection = connections.find(account)
                 .filter(c -> c.isOauth() ? c.accessToken() != null : c.apiKey() != null)
@@ -71,11 +105,13 @@ public class CredentialResolver {
                     + "' lost its Kit authorisation (" + connection.statusReason() + "); reconnect it via /oauth/start");
         }
         if (connection.isOauth()) {
-            return KitCredential.oauth(account, connection.accessToken());
+            long refreshAt = tokenRefresher.isResolvable() ? tokenRefresher.get().refreshDueAtMillis(connection) : Long.MAX_VALUE;
+            return new Cached(KitCredential.oauth(account, connection.accessToken()), until, connection, refreshAt);
         }
-        return KitCredential.apiKey(account, connection.apiKey());
+        return new Cached(KitCredential.apiKey(account, connection.apiKey()), until, null, Long.MAX_VALUE);
     }
 
-    private record Cached(KitCredential credential, long until) {
+    /** {@code refreshAt}: when an OAuth token enters its refresh window (MAX_VALUE: never, e.g. API keys). */
+    private record Cached(KitCredential credential, long until, Connection connection, long refreshAt) {
     }
 }

@@ -45,27 +45,90 @@ public class KitGateway {
     @Inject
     jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
 
+    /** '#' cannot occur in an account name, so this guard never shares state with an account's. */
+    private static final String NO_CREDENTIAL_GUARD = "#oauth-token";
+
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong requestsSent = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Kit requests this process has sent (each attempt counts); functions report their delta. */
+    public long requestsSent() {
+        return requestsSent.get();
+    }
 
     public KitCredential credential(String account) {
         return credentials.resolve(account);
     }
 
     public <T> T call(KitCall call, Function<KitApi, T> request) {
+        KitCredential used = credentials.resolveForCall(call.account()); // refreshes an OAuth token ahead of expiry
         try {
             return guarded(call, request);
         } catch (KitException e) {
-            if (e.kind() == KitErrorKind.TOKEN_EXPIRED && tokenRefresher.isResolvable()) {
-                // Kit said the OAuth access token expired: refresh once (single-flight across Lambdas) and retry
-                tokenRefresher.get().refreshAfterExpiry(call.account());
-                credentials.invalidate(call.account());
-                return guarded(call, request);
+            if (!recoverFromAuthFailure(call.account(), used, e)) {
+                throw e;
             }
-            if (e.kind() == KitErrorKind.UNAUTHORIZED && tokenRefresher.isResolvable()) {
-                tokenRefresher.get().markBroken(call.account(), e.getMessage());
-                credentials.invalidate(call.account());
+        }
+        // one retry with the account's current token (refreshed by us, or rotated by another caller)
+        KitCredential current = credentials.resolve(call.account());
+        try {
+            return guarded(call, request);
+        } catch (KitException e) {
+            if (e.kind() == KitErrorKind.UNAUTHORIZED && current.kind() == CredentialKind.OAUTH
+                    && tokenRefresher.isResolvable()) {
+                try {
+                    tokenRefresher.get().markBroken(call.account(), e.getMessage(), current.secret());
+                } finally {
+                    credentials.invalidate(call.account());
+                }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Kit refused an OAuth token: an expired one is refreshed (single-flight across Lambdas), an invalid one
+     * marks the connection broken, unless a concurrent refresh had already replaced (and so revoked) it.
+     * True when a retry with the account's current token may succeed.
+     */
+    private boolean recoverFromAuthFailure(String account, KitCredential used, KitException e) {
+        if (used.kind() != CredentialKind.OAUTH || !tokenRefresher.isResolvable()
+                || (e.kind() != KitErrorKind.TOKEN_EXPIRED && e.kind() != KitErrorKind.UNAUTHORIZED)) {
+            return false;
+        }
+        try {
+            if (e.kind() == KitErrorKind.TOKEN_EXPIRED) {
+                tokenRefresher.get().refreshAfterExpiry(account, used.secret());
+                return true;
+            }
+            return !tokenRefresher.get().markBroken(account, e.getMessage(), used.secret());
+        } finally {
+            credentials.invalidate(account);
+        }
+    }
+
+    /**
+     * A request that carries no account credential and is outside Kit's API rate limit (the OAuth token
+     * endpoint): no budget permit, but the same retries of transient faults, with a circuit breaker of its own.
+     */
+    public <T> T callWithoutCredential(KitCall call, Function<KitApi, T> request) {
+        Guard guard = guards.computeIfAbsent(NO_CREDENTIAL_GUARD, a -> newGuard());
+        Supplier<Object> attempt = () -> {
+            requestsSent.incrementAndGet();
+            try {
+                return request.apply(api);
+            } catch (RuntimeException failure) {
+                KitException kit = KitErrors.fromThrowable(failure);
+                throw kit.repeatable(call.repeatable() && kit.isTransient());
+            }
+        };
+        try {
+            @SuppressWarnings("unchecked")
+            T result = (T) guard.get(attempt, Object.class);
+            return result;
+        } catch (CircuitBreakerOpenException open) {
+            throw new KitException(KitErrorKind.CIRCUIT_OPEN, 0, List.of(), null, "Kit's OAuth token endpoint has been "
+                    + "failing; calls are paused for " + config.circuitBreaker().delay().toSeconds() + " s", open);
         }
     }
 
@@ -74,6 +137,7 @@ public class KitGateway {
         Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
         Supplier<Object> attempt = () -> {
             budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+            requestsSent.incrementAndGet();
             try {
                 return request.apply(api);
             } catch (RuntimeException failure) {

@@ -1,5 +1,6 @@
 package io.kitbridge.lookup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -9,7 +10,7 @@ public class LookupFunction {
     LookupService service;
 
     @Funq("lookup")
-    public LookupResult lookup(LookupRequest request) {
-        return service.lookup(request);
+    public LookupResult lookup(JsonNode input) {
+        return service.lookup(LookupRequest.from(input));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** Account connections (connections table): API keys and OAuth tokens, one item per account. */
 @ApplicationScoped
@@ -75,8 +76,40 @@ public class ConnectionStore {
         update(account, values, List.of(API_KEY, STATUS_REASON));
     }
 
+    /**
+     * Writes refreshed OAuth tokens only while the item still carries {@code expectedVersion} (optimistic lock):
+     * false when another writer (a concurrent refresh, a reconnect, a revocation) came first, so a rotated
+     * refresh token is never overwritten by an older one.
+     */
+    public boolean rotateTokens(String account, long expectedVersion, long newVersion, String accessToken,
+            String refreshToken, long accessExpiresAt, List<String> scopes) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(ACCESS_TOKEN, Items.s(accessToken));
+        values.put(REFRESH_TOKEN, Items.s(refreshToken));
+        values.put(ACCESS_EXPIRES_AT, Items.n(accessExpiresAt));
+        values.put(SCOPES, Items.stringList(scopes));
+        values.put(Attr.VERSION, Items.n(newVersion));
+        values.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
+        return update(account, values, List.of(), expectedVersion);
+    }
+
+    /** Marks an OAuth connection broken (every function then reports AccountDisconnected), if still at that version. */
+    public boolean markBroken(String account, long expectedVersion, long newVersion, String reason) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(STATUS, Items.s(Connection.STATUS_BROKEN));
+        values.put(STATUS_REASON, Items.s(reason));
+        values.put(Attr.VERSION, Items.n(newVersion));
+        values.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
+        return update(account, values, List.of(), expectedVersion);
+    }
+
     /** SET the given attributes and REMOVE others, without touching the rest of the item. */
     void update(String account, Map<String, AttributeValue> set, List<String> remove) {
+        update(account, set, remove, null);
+    }
+
+    /** As above, only while the item's version equals {@code expectedVersion} (null: unconditionally). */
+    boolean update(String account, Map<String, AttributeValue> set, List<String> remove, Long expectedVersion) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder expression = new StringBuilder("SET ");
@@ -94,9 +127,22 @@ public class ConnectionStore {
                 expression.append(r == 0 ? "" : ", ").append("#r").append(r);
             }
         }
-        dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
-                .updateExpression(expression.toString())
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values));
+        String condition = null;
+        if (expectedVersion != null) {
+            names.put("#cv", Attr.VERSION);
+            values.put(":cv", Items.n(expectedVersion));
+            condition = "#cv = :cv";
+        }
+        String conditionExpression = condition;
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
+                    .updateExpression(expression.toString())
+                    .conditionExpression(conditionExpression)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
     }
 }

@@ -113,6 +113,15 @@ public class ControlStore {
         return Items.numOr(attrs, COUNT, 1);
     }
 
+    /** Adds {@code delta} to an existing counter (e.g. -1 to give back a reservation). */
+    public void add(String pk, String sk, long delta) {
+        dynamo.updateItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+                .updateExpression("ADD #count :delta")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#count", COUNT, "#pk", Attr.PK))
+                .expressionAttributeValues(Map.of(":delta", Items.n(delta))));
+    }
+
     /** Current counter value (0 when absent or expired). */
     public long count(String pk, String sk) {
         return get(pk, sk).map(item -> Items.numOr(item, COUNT, 0)).orElse(0L);

@@ -375,4 +375,36 @@ class KitSimulatorTest {
         assertEquals(Map.of("plan", "enterprise", "company", "Acme"), s.fields());
         assertNull(s.firstName());
     }
+
+    @Test
+    void should_create_exactly_one_subscriber_when_the_same_email_is_upserted_concurrently() throws Exception {
+        // GIVEN 40 concurrent upserts of one email
+        SimTestClient kit = start(Dialect.PUBLIC);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> fs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            fs.add(pool.submit(() -> {
+                go.await();
+                return kit.post("/v4/subscribers", "{\"email_address\":\"race@example.com\",\"first_name\":\"R"
+                        + n + "\"}").status();
+            }));
+        }
+        // WHEN released together
+        go.countDown();
+        int created = 0;
+        int updated = 0;
+        for (java.util.concurrent.Future<Integer> f : fs) {
+            int st = f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            created += st == 201 ? 1 : 0;
+            updated += st == 200 ? 1 : 0;
+        }
+        pool.shutdown();
+        // THEN exactly one 201, the rest 200, one record
+        assertEquals(1, created);
+        assertEquals(39, updated);
+        assertEquals(1, sim.admin().subscriberCount());
+        assertEquals(40, sim.log().mutating().size());
+    }
 }

@@ -1,0 +1,201 @@
+package io.kitbridge.deprovision;
+
+import io.kitbridge.budget.BudgetConfig;
+import io.kitbridge.common.EmailAddress;
+import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.kit.CredentialResolver;
+import io.kitbridge.kit.KitCall;
+import io.kitbridge.kit.KitErrorKind;
+import io.kitbridge.kit.KitException;
+import io.kitbridge.kit.KitGateway;
+import io.kitbridge.kit.Subscriber;
+import io.kitbridge.kit.SubscriberEnvelope;
+import io.kitbridge.kit.SubscriberPage;
+import io.kitbridge.kit.SubscriberState;
+import io.kitbridge.kit.Tag;
+import io.kitbridge.kit.TagPage;
+import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorRecord;
+import io.kitbridge.store.MirrorStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Deprovisioning in the only safe order: read every tag from Kit (tags survive an unsubscribe), remove them all,
+ * then unsubscribe, then confirm. Repeating it is safe: an unsubscribed person with leftover tags gets them
+ * removed and is reported as already_deprovisioned.
+ */
+@ApplicationScoped
+public class DeprovisionService {
+    private static final int TAG_PAGE = 1000;
+
+    @Inject
+    KitGateway kit;
+
+    @Inject
+    MirrorStore mirror;
+
+    @Inject
+    CredentialResolver credentials;
+
+    @Inject
+    DeprovisionGuard guard;
+
+    @Inject
+    BudgetConfig budgetConfig;
+
+    @Inject
+    Clock clock;
+
+    public DeprovisionResult deprovision(DeprovisionRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("input", "expected {\"email\": ...} or {\"subscriberId\": ...}");
+        }
+        String account = CredentialResolver.validateAccount(request.account());
+        if (request.subscriberId() != null && request.subscriberId() <= 0) {
+            throw new InvalidInputException("subscriberId", "must be a positive Kit subscriber id");
+        }
+        String email = request.subscriberId() == null ? EmailAddress.normalize("email", request.email())
+                : request.email() == null ? null : EmailAddress.normalize("email", request.email());
+        credentials.resolve(account);
+        boolean dryRun = Boolean.TRUE.equals(request.dryRun());
+        long before = kit.requestsSent();
+
+        Optional<Subscriber> found = find(account, email, request.subscriberId());
+        if (found.isEmpty()) {
+            if (!dryRun) {
+                mirror.audit(account, new AuditEntry(null, "deprovision", email == null ? "id:" + request.subscriberId() : email,
+                        request.subscriberId(), DeprovisionResult.NOT_FOUND, "deprovision", null, null, null));
+            }
+            return new DeprovisionResult(request.subscriberId(), email, List.of(), null, DeprovisionResult.NOT_FOUND, null,
+                    null, kit.requestsSent() - before);
+        }
+        Subscriber subscriber = found.get();
+        String subscriberEmail = MirrorStore.normalizeEmail(subscriber.emailAddress());
+        List<Tag> tags = tagsOf(account, subscriber.id());
+        SubscriberState state = subscriber.subscriberState();
+        List<String> tagNames = tags.stream().map(Tag::name).toList();
+
+        if (dryRun) {
+            List<String> plan = new ArrayList<>();
+            tags.forEach(t -> plan.add("remove tag " + t.name()));
+            if (!state.isUnsubscribed()) {
+                plan.add("unsubscribe (irreversible)");
+            }
+            return new DeprovisionResult(subscriber.id(), subscriberEmail, tagNames, state.wireName(), DeprovisionResult.PLANNED,
+                    state.wireName(), plan, kit.requestsSent() - before);
+        }
+        if (state.isUnsubscribed() && tags.isEmpty()) {
+            updateMirror(account, subscriber, state, List.of());
+            return new DeprovisionResult(subscriber.id(), subscriberEmail, List.of(), state.wireName(), DeprovisionResult.ALREADY,
+                    state.wireName(), null, kit.requestsSent() - before);
+        }
+        boolean unsubscribing = !state.isUnsubscribed();
+        if (unsubscribing) {
+            guard.reserve(account, Boolean.TRUE.equals(request.force()));
+        }
+        List<String> removed = new ArrayList<>();
+        try {
+            for (Tag tag : tags) {
+                try {
+                    kit.call(interactive(account, "remove tag"), api -> api.removeTag(account, tag.id(), subscriber.id()));
+                } catch (KitException e) {
+                    if (e.kind() != KitErrorKind.NOT_FOUND) { // 404: already gone, which is what we want
+                        throw e;
+                    }
+                }
+                removed.add(tag.name());
+            }
+            SubscriberState after = state;
+            if (unsubscribing) {
+                kit.call(interactive(account, "unsubscribe"), api -> api.unsubscribe(account, subscriber.id()));
+                // confirm: 204 carries no body, and the state is what matters
+                SubscriberEnvelope confirmed = kit.call(interactive(account, "confirm unsubscribe"),
+                        api -> api.getSubscriber(account, subscriber.id()));
+                after = confirmed == null || confirmed.subscriber() == null ? SubscriberState.UNKNOWN
+                        : confirmed.subscriber().subscriberState();
+                if (!after.isUnsubscribed()) {
+                    throw new KitbridgeException("DeprovisionUnconfirmed", "Kit accepted the unsubscribe of subscriber "
+                            + subscriber.id() + " but still reports state '" + after.wireName() + "'; run deprovision again");
+                }
+            }
+            updateMirror(account, subscriber, after, List.of());
+            String outcome = unsubscribing ? DeprovisionResult.DEPROVISIONED : DeprovisionResult.ALREADY;
+            mirror.audit(account, new AuditEntry(null, "deprovision", subscriberEmail, subscriber.id(), outcome, "deprovision",
+                    Map.of("state", state.wireName(), "tags", String.join(",", tagNames)),
+                    Map.of("state", after.wireName(), "tags", ""), null));
+            return new DeprovisionResult(subscriber.id(), subscriberEmail, removed, after.wireName(), outcome, state.wireName(),
+                    null, kit.requestsSent() - before);
+        } catch (RuntimeException failure) {
+            mirror.audit(account, new AuditEntry(null, "deprovision", subscriberEmail, subscriber.id(), "failed", "deprovision",
+                    Map.of("state", state.wireName(), "tags", String.join(",", tagNames)),
+                    Map.of("tagsRemoved", String.join(",", removed)), failure.getMessage()));
+            throw failure;
+        }
+    }
+
+    /** Mirror first (no Kit request to find the id), then Kit's email filter. Always reads the live record from Kit. */
+    private Optional<Subscriber> find(String account, String email, Long subscriberId) {
+        Long id = subscriberId;
+        if (id == null) {
+            id = mirror.findByEmail(account, email).map(MirrorRecord::subscriberId).orElse(null);
+        }
+        if (id != null) {
+            long known = id;
+            try {
+                Subscriber s = kit.call(read(account, "get subscriber"), api -> api.getSubscriber(account, known)).subscriber();
+                if (s != null && (email == null || email.equals(MirrorStore.normalizeEmail(s.emailAddress())))) {
+                    return Optional.of(s);
+                }
+            } catch (KitException e) {
+                if (e.kind() != KitErrorKind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+            if (email == null) {
+                return Optional.empty();
+            }
+        }
+        SubscriberPage page = kit.call(read(account, "find subscriber by email"), api -> api.listSubscribers(account, "all",
+                email, null, null, null, null, null, null, null, null, null, null));
+        return page.items().stream().filter(s -> email.equals(MirrorStore.normalizeEmail(s.emailAddress()))).findFirst();
+    }
+
+    private List<Tag> tagsOf(String account, long subscriberId) {
+        List<Tag> tags = new ArrayList<>();
+        String after = null;
+        do {
+            String cursor = after;
+            TagPage page = kit.call(read(account, "list subscriber tags"),
+                    api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor));
+            tags.addAll(page.items());
+            after = page.hasNextPage() ? page.pagination().endCursor() : null;
+        } while (after != null);
+        return tags;
+    }
+
+    private void updateMirror(String account, Subscriber s, SubscriberState state, List<String> tags) {
+        Optional<MirrorRecord> prior = mirror.get(account, s.id());
+        Map<String, String> fields = new TreeMap<>(s.fieldsOrEmpty());
+        fields.values().removeIf(java.util.Objects::isNull);
+        long now = clock.millis();
+        mirror.put(new MirrorRecord(account, s.id(), s.emailAddress(), s.firstName(), state.wireName(), fields, tags, List.of(),
+                now, MirrorRecord.SOURCE_DEPROVISION, null, prior.map(MirrorRecord::lastSeenSync).orElse(null), now));
+    }
+
+    private KitCall interactive(String account, String operation) {
+        // unsubscribe and tag removal are safe to repeat: a repeat finds the same end state
+        return KitCall.interactive(account, operation, true, budgetConfig.interactiveMaxWait());
+    }
+
+    private KitCall read(String account, String operation) {
+        return KitCall.interactive(account, operation, true, budgetConfig.interactiveMaxWait());
+    }
+}

@@ -1,0 +1,44 @@
+package io.kitbridge.oauth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** kitbridge.oauth.* — the registered Kit OAuth application and how we keep its tokens fresh. */
+@ConfigMapping(prefix = "kitbridge.oauth")
+public interface OAuthConfig {
+    /** The OAuth application's client id (developers.kit.com). Without it, connections cannot be made or refreshed. */
+    Optional<String> clientId();
+
+    /** Client secret; optional with PKCE, sent when set. Never logged, never echoed. */
+    Optional<String> clientSecret();
+
+    /** This deployment's callback, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/oauth/callback. */
+    Optional<String> redirectUri();
+
+    @WithDefault("https://app.kit.com/oauth/authorize")
+    String authorizeUrl();
+
+    /** Defaults to ${kitbridge.kit.base-url}/oauth/token; must end with /oauth/token. */
+    Optional<String> tokenUrl();
+
+    /** Space- or comma-separated scopes asked for at /oauth/start. */
+    @WithDefault("public")
+    String scopes();
+
+    /** How long a started connection (state + PKCE verifier) may take to come back to the callback. */
+    @WithDefault("10m")
+    Duration stateTtl();
+
+    /** Refresh this long before the access token expires (Kit's refreshed tokens live 7200 s). */
+    @WithDefault("5m")
+    Duration refreshSkew();
+
+    /**
+     * How long one Lambda may hold an account's refresh lease; must exceed the token request's connect +
+     * read timeout (3 s + 15 s) so a slow refresh is never duplicated.
+     */
+    @WithDefault("30s")
+    Duration refreshLeaseTtl();
+}

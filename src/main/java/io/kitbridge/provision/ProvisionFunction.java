@@ -1,0 +1,16 @@
+package io.kitbridge.provision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.funqy.Funq;
+import jakarta.inject.Inject;
+
+/** Lambda adapter: QUARKUS_FUNQY_EXPORT=provision. Input is read as JSON so bad input names its field. */
+public class ProvisionFunction {
+    @Inject
+    ProvisionService service;
+
+    @Funq("provision")
+    public ProvisionOutput provision(JsonNode input) {
+        return service.provision(input);
+    }
+}

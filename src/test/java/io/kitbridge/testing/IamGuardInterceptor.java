@@ -1,0 +1,61 @@
+package io.kitbridge.testing;
+
+import io.kitbridge.store.FunctionPermissions;
+import io.kitbridge.store.TableDefinitions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+
+/**
+ * IAM, in tests: every DynamoDB call a function makes (on the Lambda poll-loop thread) must be one that
+ * {@link FunctionPermissions} grants that function — the same list template.yaml grants on AWS. Anything else
+ * fails like an AccessDenied would, so a missing grant shows up here and not in production.
+ */
+public final class IamGuardInterceptor implements ExecutionInterceptor {
+    /** Every (function, table, action) seen, for reports. */
+    public static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        if (!Thread.currentThread().getName().startsWith("Lambda Thread")) {
+            return; // test setup and assertions, not the function
+        }
+        String function = ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.export", String.class).orElse("?");
+        String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        for (String table : tablesOf(context.request())) {
+            String logical = logicalId(table).orElse(table);
+            SEEN.add(function + " " + logical + " " + action);
+            Set<String> granted = FunctionPermissions.BY_FUNCTION.getOrDefault(function, Map.of()).getOrDefault(logical, Set.of());
+            if (!granted.contains(action)) {
+                throw SdkClientException.create("AccessDenied (test IAM): function " + function + " is not granted dynamodb:"
+                        + action + " on " + logical + " — add it to FunctionPermissions and template.yaml if intended");
+            }
+        }
+    }
+
+    private static Set<String> tablesOf(SdkRequest request) {
+        if (request instanceof BatchWriteItemRequest batch) {
+            return batch.requestItems().keySet();
+        }
+        return request.getValueForField("TableName", String.class).map(Set::of).orElse(Set.of());
+    }
+
+    private static Optional<String> logicalId(String table) {
+        Map<String, String> names = new HashMap<>();
+        var config = ConfigProvider.getConfig();
+        config.getOptionalValue("kitbridge.tables.connections", String.class).ifPresent(n -> names.put(n, TableDefinitions.CONNECTIONS));
+        config.getOptionalValue("kitbridge.tables.control", String.class).ifPresent(n -> names.put(n, TableDefinitions.CONTROL));
+        config.getOptionalValue("kitbridge.tables.mirror", String.class).ifPresent(n -> names.put(n, TableDefinitions.MIRROR));
+        return Optional.ofNullable(names.get(table));
+    }
+}

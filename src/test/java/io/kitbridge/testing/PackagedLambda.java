@@ -1,0 +1,118 @@
+package io.kitbridge.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * target/function.zip unpacked as Lambda's java21 runtime lays out /var/task, run by AWS's runtime interface
+ * client (com.amazonaws.services.lambda.runtime.api.client.AWSLambda) with the documented handler, against a
+ * loopback Runtime API. A separate JVM: nothing is shared with the test's own classpath but the client jars.
+ */
+public final class PackagedLambda implements AutoCloseable {
+    static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+
+    public final Process process;
+    public final long startedNanos;
+    final Path log;
+
+    private PackagedLambda(Process process, long startedNanos, Path log) {
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.log = log;
+    }
+
+    public static PackagedLambda start(RuntimeApiServer api, Map<String, String> env) throws IOException {
+        return start(api, env, unpack(Path.of("target/function.zip")));
+    }
+
+    /** Starts another function from an already unpacked task root (one unpack serves every function). */
+    public static PackagedLambda start(RuntimeApiServer api, Map<String, String> env, Path task) throws IOException {
+        List<String> classpath = new ArrayList<>();
+        classpath.add(task.toString());
+        try (Stream<Path> lib = Files.list(task.resolve("lib"))) {
+            lib.map(Path::toString).sorted().forEach(classpath::add);
+        }
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("aws-lambda-java-runtime-interface-client") || entry.contains("aws-lambda-java-serialization")
+                    || entry.contains("/utils-lite")) {
+                classpath.add(entry);
+            }
+        }
+        Path log = Files.createTempFile("kitbridge-packaged-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", String.join(File.pathSeparator, classpath),
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER)
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
+        pb.environment().put("LAMBDA_TASK_ROOT", task.toString());
+        pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "kitbridge-test");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().putAll(env);
+        long started = System.nanoTime();
+        return new PackagedLambda(pb.start(), started, log);
+    }
+
+    /** Peak resident memory of the function's JVM (VmHWM), in MiB, or -1 where /proc is not available. */
+    public long peakRssMib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    public static Path unpack(Path zip) throws IOException {
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException(zip + " is missing: integration tests run after `mvn package`");
+        }
+        Path task = Files.createTempDirectory("kitbridge-task-");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Path target = task.resolve(e.getName()).normalize();
+                if (!target.startsWith(task)) {
+                    throw new IOException("zip entry outside the task root: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
+        return task;
+    }
+}
