@@ -27,7 +27,7 @@ function parseArgs(argv) {
     input: '{"account":"default","mode":"incremental"}',
     name: `sync-${randomUUID()}`,
     stateMachineName: 'kitbridge-sync',
-    substitutions: { SyncPageFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:sync-page` },
+    substitutions: {},
     waitScale: null,
     waitMs: null,
     retryMs: null,
@@ -68,13 +68,20 @@ const opts = parseArgs(process.argv);
 const log = (...m) => { if (opts.trace) console.error('[sfn-run]', ...m); };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${opts.stateMachineName}`;
+const substitutions = {
+  SyncPageFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:sync-page`,
+  SyncStateMachineArn: stateMachineArn,
+  ...opts.substitutions,
+};
 // DefinitionSubstitutions, as CloudFormation applies them
 let text = fs.readFileSync(opts.definition, 'utf8');
-for (const [k, val] of Object.entries(opts.substitutions)) {
+for (const [k, val] of Object.entries(substitutions)) {
   text = text.replaceAll('${' + k + '}', val);
 }
+const unresolved = text.match(/\$\{[A-Za-z0-9]+\}/);
+if (unresolved) throw new Error(`no substitution for ${unresolved[0]} (use --substitute KEY=VALUE)`);
 const definition = JSON.parse(text);
-const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${opts.stateMachineName}`;
 const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
 
 const summary = {
@@ -168,6 +175,9 @@ async function runExecution(name, input) {
     taskResourceLocalHandlers: {
       [TASK]: syncPageTask,
       [CONTINUE]: async (req) => {
+        if (req.StateMachineArn !== stateMachineArn) {
+          throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `no state machine ${req.StateMachineArn}`);
+        }
         handover = req;
         return { ExecutionArn: `${executionArn}-next`, StartDate: new Date().toISOString() };
       },

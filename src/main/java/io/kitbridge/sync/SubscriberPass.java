@@ -61,7 +61,8 @@ class SubscriberPass {
         long started = System.nanoTime();
         List<Subscriber> items = page.items();
         List<Long> ids = items.stream().map(Subscriber::id).toList();
-        Map<Long, MirrorRecord> existing = io.getAll(s.account, ids);
+        // the unfiltered listing is id-ordered, so a full run's page is a contiguous id range
+        Map<Long, MirrorRecord> existing = io.existing(s.account, ids, s.filterAfter == null);
         long compareStarted = System.nanoTime();
         WorkingSets.Memberships members = s.mode == SyncMode.FULL ? sets.memberships(s) : null;
         List<MirrorRecord> writes = new ArrayList<>();

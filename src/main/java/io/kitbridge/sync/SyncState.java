@@ -60,6 +60,8 @@ final class SyncState {
     String tagCursor;
     int tagPage;
     Set<Integer> skippedTags = new LinkedHashSet<>();
+    /** Pages stored per tag index (their id lists are read back by key). */
+    List<Integer> tagPageCounts = new ArrayList<>();
     long missingAfterId;
     String driftAfter;
     int consecutiveErrors;
@@ -90,6 +92,17 @@ final class SyncState {
 
     boolean finished() {
         return phase == SyncPhase.DONE;
+    }
+
+    void setTagPages(int tagIndex, int pages) {
+        while (tagPageCounts.size() <= tagIndex) {
+            tagPageCounts.add(0);
+        }
+        tagPageCounts.set(tagIndex, pages);
+    }
+
+    int tagPages(int tagIndex) {
+        return tagIndex < tagPageCounts.size() ? tagPageCounts.get(tagIndex) : 0;
     }
 
     String tagName(long tagId) {

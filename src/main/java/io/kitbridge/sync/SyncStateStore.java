@@ -14,12 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Sync's items in the control table. Per account (pk {@code sync#<account>}): the lease, the run state (saved by
@@ -51,6 +49,7 @@ class SyncStateStore {
     static final String TAG_CURSOR = "tagCursor";
     static final String TAG_PAGE = "tagPage";
     static final String SKIPPED_TAGS = "skippedTags";
+    static final String TAG_PAGE_COUNTS = "tagPageCounts";
     static final String MISSING_AFTER = "missingAfterId";
     static final String DRIFT_AFTER = "driftAfter";
     static final String ERRORS = "consecutiveErrors";
@@ -73,6 +72,9 @@ class SyncStateStore {
 
     @Inject
     ControlStore control;
+
+    @Inject
+    ParallelIo parallel;
 
     @Inject
     Clock clock;
@@ -159,26 +161,18 @@ class SyncStateStore {
         s.add(SyncState.CONTROL_WRITES, 1);
     }
 
-    /** Every id list of a run whose key starts with {@code prefix}, in key order. */
-    Map<String, long[]> ids(String account, String runId, String prefix) {
-        Map<String, long[]> out = new TreeMap<>();
-        long now = clock.instant().getEpochSecond();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.control())
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(dataPk(account, runId)), ":prefix", Items.s(prefix)))
-                    .consistentRead(true)
-                    .exclusiveStartKey(exclusiveStart));
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (!Items.isExpired(item, now) && item.get(IDS) != null && item.get(IDS).b() != null) {
-                    out.put(item.get(Attr.SK).s(), IdCodec.decode(item.get(IDS).b().asByteArray()));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+    /**
+     * The id lists stored under these keys, concatenated (GetItem by key, in parallel: sync-page's role can read
+     * items by key but not Query the control table). A missing item is an error: the run's data expired.
+     */
+    List<long[]> ids(String account, String runId, List<String> sks) {
+        String pk = dataPk(account, runId);
+        List<long[]> out = new ArrayList<>();
+        parallel.map(sks, 50, chunk -> chunk.stream().map(sk -> control.get(pk, sk)
+                .map(item -> IdCodec.decode(item.get(IDS).b().asByteArray()))
+                .orElseThrow(() -> new IllegalStateException("sync data " + pk + " " + sk
+                        + " is gone (expired?); the run must start again"))).toList())
+                .forEach(out::addAll);
         return out;
     }
 
@@ -204,6 +198,7 @@ class SyncStateStore {
         putIfSet(item, TAG_CURSOR, s.tagCursor);
         item.put(TAG_PAGE, Items.n(s.tagPage));
         item.put(SKIPPED_TAGS, AttributeValue.fromL(s.skippedTags.stream().map(i -> Items.n(i)).toList()));
+        item.put(TAG_PAGE_COUNTS, AttributeValue.fromL(s.tagPageCounts.stream().map(i -> Items.n(i)).toList()));
         item.put(MISSING_AFTER, Items.n(s.missingAfterId));
         putIfSet(item, DRIFT_AFTER, s.driftAfter);
         item.put(ERRORS, Items.n(s.consecutiveErrors));
@@ -235,6 +230,7 @@ class SyncStateStore {
         s.tagCursor = Items.str(item, TAG_CURSOR).orElse(null);
         s.tagPage = (int) Items.numOr(item, TAG_PAGE, 0);
         numbers(item.get(SKIPPED_TAGS)).forEach(i -> s.skippedTags.add(i.intValue()));
+        numbers(item.get(TAG_PAGE_COUNTS)).forEach(i -> s.tagPageCounts.add(i.intValue()));
         s.missingAfterId = Items.numOr(item, MISSING_AFTER, 0);
         s.driftAfter = Items.str(item, DRIFT_AFTER).orElse(null);
         s.consecutiveErrors = (int) Items.numOr(item, ERRORS, 0);

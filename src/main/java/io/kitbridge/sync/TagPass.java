@@ -85,7 +85,7 @@ class TagPass {
         long started = System.nanoTime();
         long tagId = s.tagIds.get(s.tagIndex);
         String name = s.tagNames.get(s.tagIndex);
-        Map<Long, MirrorRecord> existing = io.getAll(s.account, page.items().stream().map(Subscriber::id).toList());
+        Map<Long, MirrorRecord> existing = io.existing(s.account, page.items().stream().map(Subscriber::id).toList(), false);
         List<MirrorRecord> writes = new ArrayList<>();
         for (MirrorRecord r : existing.values()) {
             if (r.tagIds() != null && r.tagIds().contains(tagId)) {
@@ -159,6 +159,7 @@ class TagPass {
             s.tagCursor = next;
             s.tagPage++;
         } else {
+            s.setTagPages(s.tagIndex, s.tagPage + 1);
             nextTag(s);
         }
     }

@@ -3,9 +3,7 @@ package io.kitbridge.sync;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A run's id lists loaded from the control table, kept while the container is warm. Only complete lists are
@@ -24,15 +22,13 @@ class WorkingSets {
         if (cached != null && cached.runId.equals(s.runId)) {
             return cached.value;
         }
-        Map<Integer, List<long[]>> byTag = new HashMap<>();
-        store.ids(s.account, s.runId, SyncStateStore.TAG_PREFIX).forEach((sk, ids) -> {
-            int tagIndex = Integer.parseInt(sk.substring(SyncStateStore.TAG_PREFIX.length(), sk.indexOf('#',
-                    SyncStateStore.TAG_PREFIX.length())));
-            byTag.computeIfAbsent(tagIndex, k -> new ArrayList<>()).add(ids);
-        });
         IdSet[] members = new IdSet[s.tagIds.size()];
         for (int i = 0; i < members.length; i++) {
-            members[i] = s.skippedTags.contains(i) ? IdSet.EMPTY : IdSet.of(byTag.getOrDefault(i, List.of()));
+            List<String> keys = new ArrayList<>();
+            for (int page = 0; page < s.tagPages(i) && !s.skippedTags.contains(i); page++) {
+                keys.add(SyncStateStore.tagSk(i, page));
+            }
+            members[i] = keys.isEmpty() ? IdSet.EMPTY : IdSet.of(store.ids(s.account, s.runId, keys));
         }
         Memberships loaded = new Memberships(List.copyOf(s.tagIds), List.copyOf(s.tagNames), members);
         memberships = new Cached<>(s.runId, loaded);
@@ -44,7 +40,11 @@ class WorkingSets {
         if (cached != null && cached.runId.equals(s.runId)) {
             return cached.value;
         }
-        IdSet loaded = IdSet.of(store.ids(s.account, s.runId, SyncStateStore.SEEN_PREFIX).values());
+        List<String> keys = new ArrayList<>();
+        for (int page = 0; page < s.page; page++) {
+            keys.add(SyncStateStore.seenSk(page));
+        }
+        IdSet loaded = IdSet.of(store.ids(s.account, s.runId, keys));
         seen = new Cached<>(s.runId, loaded);
         return loaded;
     }

@@ -65,14 +65,14 @@ class SyncStateMachineDefinitionTest {
         assertEquals("SyncPage", states.path("Wait").path("Next").asText());
         JsonNode handover = states.path(choice.path("Choices").get(1).path("Next").asText());
         assertEquals("arn:aws:states:::states:startExecution", handover.path("Resource").asText());
-        assertEquals("$$.StateMachine.Id", handover.path("Parameters").path("StateMachineArn.$").asText());
+        assertEquals("${SyncStateMachineArn}", handover.path("Parameters").path("StateMachineArn").asText());
         // the only DefinitionSubstitutions the template must provide
         Set<String> keys = new TreeSet<>();
         Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(Files.readString(ASL));
         while (m.find()) {
             keys.add(m.group(1));
         }
-        assertEquals(Set.of("SyncPageFunctionArn"), keys);
+        assertEquals(Set.of("SyncPageFunctionArn", "SyncStateMachineArn"), keys);
     }
 
     private static Result validate(Path file) throws IOException, InterruptedException {
