@@ -177,6 +177,51 @@ public class MirrorStore {
         }
     }
 
+    /**
+     * Every subscriber record with {@code fromId <= id <= toId}, in id order (one Query, paged): a page of Kit's id-ordered
+     * listing is a contiguous id range, so this reads it with a call or two instead of one read per id.
+     */
+    public List<MirrorRecord> subscribersBetween(String account, long fromId, long toId) {
+        List<MirrorRecord> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                    .keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
+                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":account", Items.s(account),
+                            ":from", Items.s(subscriberSk(fromId)), ":to", Items.s(subscriberSk(toId))))
+                    .consistentRead(true)
+                    .exclusiveStartKey(exclusiveStart));
+            page.items().forEach(item -> out.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    /**
+     * Up to {@code limit} subscriber records with ids greater than {@code afterId}, in id order (resumable scans);
+     * fewer than {@code limit} only at the end of the account.
+     */
+    public List<MirrorRecord> subscribersAfter(String account, long afterId, int limit) {
+        List<MirrorRecord> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            int remaining = limit - out.size();
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                    .keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
+                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":account", Items.s(account),
+                            ":from", Items.s(subscriberSk(afterId + 1)), ":to", Items.s(SUB_PREFIX + "~")))
+                    .exclusiveStartKey(exclusiveStart)
+                    .limit(remaining));
+            page.items().forEach(item -> out.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < limit);
+        return out;
+    }
+
     /** Every subscriber item of an account, page by page (for sync's missing pass and tests). */
     public void forEachSubscriber(String account, java.util.function.Consumer<MirrorRecord> consumer) {
         Map<String, AttributeValue> start = null;

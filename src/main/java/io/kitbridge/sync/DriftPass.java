@@ -1,0 +1,180 @@
+package io.kitbridge.sync;
+
+import io.kitbridge.budget.BudgetExhaustedException;
+import io.kitbridge.kit.KitErrorKind;
+import io.kitbridge.kit.KitException;
+import io.kitbridge.kit.SubscriberEnvelope;
+import io.kitbridge.kit.SubscriberState;
+import io.kitbridge.kit.SubscriberUpdate;
+import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorRecord;
+import io.kitbridge.store.MirrorStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * After a full run: compares the desired state provision recorded (fields, tags) with what Kit has (the freshly
+ * synced mirror) and reports every difference; with kitbridge.sync.repair-drift=true it repairs them (PUT
+ * /v4/subscribers/{id}, POST /v4/tags/{id}/subscribers/{id}) as bulk work in the budget. Progress (the last email
+ * finished) is stored after every person, so a budget pause resumes with the next person.
+ */
+@ApplicationScoped
+class DriftPass {
+    static final int SLICE = 100;
+
+    @Inject
+    SyncKit kit;
+
+    @Inject
+    MirrorStore mirror;
+
+    @Inject
+    SyncStateStore store;
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    Clock clock;
+
+    void step(SyncState s) {
+        List<MirrorStore.DesiredState> slice = mirror.allDesired(s.account).stream()
+                .filter(d -> s.driftAfter == null || MirrorStore.normalizeEmail(d.email()).compareTo(s.driftAfter) > 0)
+                .sorted((a, b) -> MirrorStore.normalizeEmail(a.email()).compareTo(MirrorStore.normalizeEmail(b.email())))
+                .limit(SLICE)
+                .toList();
+        try {
+            for (MirrorStore.DesiredState desired : slice) {
+                check(s, desired);
+                s.driftAfter = MirrorStore.normalizeEmail(desired.email());
+            }
+        } catch (BudgetExhaustedException | KitException pause) {
+            store.saveOrMoved(s); // keep the people already done; this one is checked again after the wait
+            throw pause;
+        }
+        if (slice.size() < SLICE) {
+            s.phase = SyncPhase.DONE;
+        }
+        store.saveOrMoved(s);
+    }
+
+    private void check(SyncState s, MirrorStore.DesiredState desired) {
+        Optional<MirrorRecord> found = mirror.findByEmail(s.account, desired.email());
+        if (found.isEmpty()) {
+            s.add(SyncState.DESIRED_UNMATCHED, 1);
+            s.add(SyncState.DESIRED_CHECKED, 1);
+            return;
+        }
+        MirrorRecord r = found.get();
+        Map<String, String> fieldDiffs = new TreeMap<>();
+        desired.fields().forEach((key, value) -> {
+            if (!Objects.equals(value, fieldOf(r, key))) {
+                fieldDiffs.put(key, value);
+            }
+        });
+        List<String> missingTags = new ArrayList<>();
+        for (String tag : desired.tags()) {
+            boolean has = r.tags() != null && r.tags().stream().anyMatch(t -> t.equalsIgnoreCase(tag.trim()));
+            if (!has) {
+                missingTags.add(tag.trim());
+            }
+        }
+        if (fieldDiffs.isEmpty() && missingTags.isEmpty()) {
+            s.add(SyncState.DESIRED_CHECKED, 1);
+            return;
+        }
+        String finding = r.email() + " (" + r.subscriberId() + "):"
+                + (fieldDiffs.isEmpty() ? "" : " fields " + fieldDiffs.keySet())
+                + (missingTags.isEmpty() ? "" : " missing tags " + missingTags);
+        boolean repairable = config.repairDrift() && !SubscriberState.parse(r.state()).isSuppressed();
+        Map<String, String> before = new LinkedHashMap<>();
+        fieldDiffs.keySet().forEach(k -> before.put("fields." + k, fieldOf(r, k)));
+        before.put("tags", String.join(",", r.tags() == null ? List.of() : r.tags()));
+        Map<String, String> after = new LinkedHashMap<>();
+        fieldDiffs.forEach((k, v) -> after.put("fields." + k, v));
+        after.put("tags+", String.join(",", missingTags));
+        String outcome = "detected";
+        String detail = finding;
+        if (repairable) {
+            try {
+                List<String> unknownTags = repair(s, r, fieldDiffs, missingTags);
+                outcome = unknownTags.isEmpty() ? "repaired" : "partly-repaired";
+                detail = unknownTags.isEmpty() ? finding : finding + "; tags not in Kit: " + unknownTags;
+                s.add(unknownTags.isEmpty() ? SyncState.REPAIRED : SyncState.REPAIR_FAILED, 1);
+            } catch (KitException rejected) {
+                if (rejected.isTransient() || rejected.kind() == KitErrorKind.RATE_LIMITED
+                        || rejected.kind() == KitErrorKind.CIRCUIT_OPEN) {
+                    throw rejected;
+                }
+                // Kit refused this repair (subscriber gone, field rejected): report it, go on with the others
+                outcome = "repair-failed";
+                detail = finding + "; " + rejected;
+                s.add(SyncState.REPAIR_FAILED, 1);
+            }
+        }
+        mirror.audit(s.account, new AuditEntry(null, "sync.drift", r.email(), r.subscriberId(), outcome, "sync", before,
+                after, detail));
+        if (s.driftReport.size() < config.driftReportLimit()) {
+            s.driftReport.add(outcome + ": " + finding);
+        }
+        s.add(SyncState.DRIFTED, 1);
+        s.add(SyncState.DESIRED_CHECKED, 1);
+    }
+
+    /** Puts Kit back to the desired state; returns desired tags that do not exist in Kit (provision creates tags). */
+    private List<String> repair(SyncState s, MirrorRecord r, Map<String, String> fieldDiffs, List<String> missingTags) {
+        Map<String, String> fields = new LinkedHashMap<>(r.fields() == null ? Map.of() : r.fields());
+        if (!fieldDiffs.isEmpty()) {
+            SubscriberEnvelope updated = kit.call(s, "sync: repair drift (fields)", api -> api.updateSubscriber(s.account,
+                    r.subscriberId(), new SubscriberUpdate(null, null, fieldDiffs)));
+            if (updated != null && updated.subscriber() != null && updated.subscriber().fields() != null) {
+                fields = new LinkedHashMap<>(updated.subscriber().fieldsOrEmpty());
+            } else {
+                fields.putAll(fieldDiffs);
+            }
+        }
+        List<String> names = new ArrayList<>(r.tags() == null ? List.of() : r.tags());
+        List<Long> ids = new ArrayList<>(r.tagIds() == null ? List.of() : r.tagIds());
+        List<String> unknown = new ArrayList<>();
+        for (String tag : missingTags) {
+            int i = indexOfIgnoreCase(s.tagNames, tag);
+            if (i < 0) {
+                unknown.add(tag);
+                continue;
+            }
+            long tagId = s.tagIds.get(i);
+            kit.call(s, "sync: repair drift (tag)", api -> api.tagSubscriber(s.account, tagId, r.subscriberId()));
+            names.add(s.tagNames.get(i));
+            ids.add(tagId);
+        }
+        WorkingSets.TagsOf tags = WorkingSets.TagsOf.sorted(names, ids);
+        long now = clock.millis();
+        mirror.put(new MirrorRecord(r.account(), r.subscriberId(), r.email(), r.firstName(), r.state(), fields, tags.names(),
+                tags.ids(), now, MirrorRecord.SOURCE_SYNC, null, s.runId, Math.max(now, r.eventAt())));
+        s.add(SyncState.MIRROR_WRITES, 1);
+        return unknown;
+    }
+
+    private static String fieldOf(MirrorRecord r, String key) {
+        return r.fields() == null ? null : r.fields().get(key);
+    }
+
+    private static int indexOfIgnoreCase(List<String> names, String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).trim().toLowerCase(Locale.ROOT).equals(wanted)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,76 @@
+package io.kitbridge.sync;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** kitbridge.sync.* — how sync-page reads an account into the mirror. */
+@ConfigMapping(prefix = "kitbridge.sync")
+public interface SyncConfig {
+    /** Subscribers (and tag members) per Kit request; Kit's maximum is 1000. */
+    @WithDefault("1000")
+    int pageSize();
+
+    /** Incremental runs read updated_after = start of the last complete sync minus this (clock skew, in-flight writes). */
+    @WithDefault("10m")
+    Duration incrementalOverlap();
+
+    /**
+     * How long a sync lease lives without renewal (every invocation renews it). Must exceed the longest gap
+     * between two invocations of a live execution: max-wait + Step Functions retry backoff + one invocation.
+     */
+    @WithDefault("15m")
+    Duration leaseTtl();
+
+    /** Time budget of one invocation; keep it well under the Lambda timeout. */
+    @WithDefault("40s")
+    Duration maxInvocationTime();
+
+    /** Repair drift between provision's desired state and Kit (PUT fields, tag calls), within the bulk budget. */
+    @WithDefault("false")
+    boolean repairDrift();
+
+    /** sync-page invocations per execution before it continues as a new one (about 9 history events each). */
+    @WithDefault("1000")
+    int maxInvocationsPerExecution();
+
+    /** Upper bound of waitSeconds handed to the Wait state. */
+    @WithDefault("300s")
+    Duration maxWait();
+
+    /** First wait after Kit failed transiently (doubles per consecutive failure, capped at max-wait). */
+    @WithDefault("5s")
+    Duration errorBackoff();
+
+    /** Consecutive transient Kit failures after which sync-page fails (Step Functions then retries, then fails). */
+    @WithDefault("8")
+    int maxConsecutiveErrors();
+
+    /** Incremental runs also read each tag's subscribers tagged_after the watermark (one request per tag at least). */
+    @WithDefault("true")
+    boolean incrementalTagPass();
+
+    /** Format of updated_after/tagged_after: datetime (ISO-8601 instant) or date (yyyy-mm-dd, the day before). */
+    @WithDefault("datetime")
+    FilterFormat filterFormat();
+
+    /** Lifetime of a run's working data (seen ids, tag memberships) in the control table. */
+    @WithDefault("7d")
+    Duration dataTtl();
+
+    /** An unfinished run older than this is abandoned, not resumed, by the next execution. */
+    @WithDefault("24h")
+    Duration maxRunAge();
+
+    /** Drift findings listed in the final output (all are counted and audited). */
+    @WithDefault("50")
+    int driftReportLimit();
+
+    /** Parallel DynamoDB batch calls per page (BatchGetItem of 100 keys, BatchWriteItem of 25 items). */
+    @WithDefault("4")
+    int dynamoConcurrency();
+
+    enum FilterFormat {
+        DATETIME, DATE
+    }
+}

@@ -1,0 +1,36 @@
+package io.kitbridge.sync;
+
+import io.kitbridge.budget.BudgetExhaustedException;
+import io.kitbridge.kit.KitApi;
+import io.kitbridge.kit.KitCall;
+import io.kitbridge.kit.KitGateway;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.Function;
+
+/**
+ * Sync's Kit calls: always bulk priority (never sleeps for a permit; BudgetExhaustedException says how long to
+ * wait), counted and timed into the run's stats so processing time can be told apart from Kit latency.
+ */
+@ApplicationScoped
+class SyncKit {
+    @Inject
+    KitGateway gateway;
+
+    /** A read, or an idempotent write (PUT, tag): safe for the gateway to repeat on a transient fault. */
+    <T> T call(SyncState s, String operation, Function<KitApi, T> request) {
+        long started = System.nanoTime();
+        boolean sent = true;
+        try {
+            return gateway.call(KitCall.bulk(s.account, operation, true), request);
+        } catch (BudgetExhaustedException noPermit) {
+            sent = false;
+            throw noPermit;
+        } finally {
+            if (sent) {
+                s.add(SyncState.KIT_REQUESTS, 1);
+                s.add(SyncState.KIT_MILLIS, (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+    }
+}

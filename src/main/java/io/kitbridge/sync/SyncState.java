@@ -1,0 +1,112 @@
+package io.kitbridge.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The progress of one account's current (or last) run, as stored in the control table. Every unit of work (a
+ * Kit page, a slice of the mirror) ends with a compare-and-set save of this state, so a lost output or a crashed
+ * invocation resumes from the last stored cursor, and a stale (zombie) invocation cannot overwrite newer progress.
+ */
+final class SyncState {
+    // stats keys (documented in docs/sync.md)
+    static final String KIT_REQUESTS = "kitRequests";
+    static final String KIT_MILLIS = "kitMillis";
+    static final String INVOCATIONS = "invocations";
+    static final String SUBSCRIBER_PAGES = "subscriberPages";
+    static final String SUBSCRIBERS_READ = "subscribersRead";
+    static final String PAGE_PROCESSING_MILLIS = "pageProcessingMillis";
+    static final String PAGE_CPU_MICROS = "pageCpuMicros";
+    static final String WRITTEN = "written";
+    static final String UNCHANGED = "unchanged";
+    static final String SKIPPED_NEWER = "skippedNewer";
+    static final String TAG_PAGES = "tagPages";
+    static final String TAG_MEMBERS = "tagMembers";
+    static final String TAG_PROCESSING_MILLIS = "tagProcessingMillis";
+    static final String TAGS_ADDED = "tagsAdded";
+    static final String MIRROR_SCANNED = "mirrorScanned";
+    static final String MISSING = "missing";
+    static final String DESIRED_CHECKED = "desiredChecked";
+    static final String DRIFTED = "drifted";
+    static final String REPAIRED = "repaired";
+    static final String REPAIR_FAILED = "repairFailed";
+    static final String DESIRED_UNMATCHED = "desiredUnmatched";
+    static final String WAITS = "waits";
+    static final String TRANSIENT_ERRORS = "transientErrors";
+    static final String RESUMED = "resumed";
+    static final String MIRROR_WRITES = "mirrorWrites";
+    static final String CONTROL_WRITES = "controlWrites";
+
+    String account;
+    String runId;
+    String owner;
+    SyncMode mode;
+    SyncPhase phase;
+    long startedAt;
+    long finishedAt;
+    /** updated_after / tagged_after value of an incremental run (already formatted for Kit). */
+    String filterAfter;
+    String cursor;
+    int page;
+    boolean catalogLoaded;
+    /** Tag catalog snapshot of the run, sorted by id: memberships are stored by index into it. */
+    List<Long> tagIds = new ArrayList<>();
+    List<String> tagNames = new ArrayList<>();
+    int tagIndex;
+    String tagCursor;
+    int tagPage;
+    Set<Integer> skippedTags = new LinkedHashSet<>();
+    /** Pages stored per tag index (their id lists are read back by key). */
+    List<Integer> tagPageCounts = new ArrayList<>();
+    long missingAfterId;
+    String driftAfter;
+    int consecutiveErrors;
+    String lastError;
+    List<String> driftReport = new ArrayList<>();
+    Map<String, Long> stats = new LinkedHashMap<>();
+    long version;
+
+    static SyncState start(String account, String runId, String owner, SyncMode mode, long now, long previousVersion) {
+        SyncState s = new SyncState();
+        s.account = account;
+        s.runId = runId;
+        s.owner = owner;
+        s.mode = mode;
+        s.phase = mode == SyncMode.FULL ? SyncPhase.TAGS : SyncPhase.PAGES;
+        s.startedAt = now;
+        s.version = previousVersion;
+        return s;
+    }
+
+    void add(String stat, long delta) {
+        stats.merge(stat, delta, Long::sum);
+    }
+
+    long stat(String name) {
+        return stats.getOrDefault(name, 0L);
+    }
+
+    boolean finished() {
+        return phase == SyncPhase.DONE;
+    }
+
+    void setTagPages(int tagIndex, int pages) {
+        while (tagPageCounts.size() <= tagIndex) {
+            tagPageCounts.add(0);
+        }
+        tagPageCounts.set(tagIndex, pages);
+    }
+
+    int tagPages(int tagIndex) {
+        return tagIndex < tagPageCounts.size() ? tagPageCounts.get(tagIndex) : 0;
+    }
+
+    String tagName(long tagId) {
+        int i = tagIds.indexOf(tagId);
+        return i < 0 ? null : tagNames.get(i);
+    }
+}

@@ -1,0 +1,260 @@
+package io.kitbridge.sync;
+
+import io.kitbridge.store.Attr;
+import io.kitbridge.store.ControlStore;
+import io.kitbridge.store.Items;
+import io.kitbridge.store.TableNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Sync's items in the control table. Per account (pk {@code sync#<account>}): the lease, the run state (saved by
+ * compare-and-set on its version) and the watermark of the last complete run. Per run (pk
+ * {@code syncdata#<account>#<runId>}): compact id lists, one item per Kit page (ids seen, each tag's members).
+ */
+@ApplicationScoped
+class SyncStateStore {
+    static final String LEASE = "lease";
+    static final String STATE = "state";
+    static final String WATERMARK = "watermark";
+    static final String SEEN_PREFIX = "seen#";
+    static final String TAG_PREFIX = "tag#";
+
+    // state attributes
+    static final String RUN_ID = "runId";
+    static final String OWNER = "runOwner";
+    static final String MODE = "mode";
+    static final String PHASE = "phase";
+    static final String STARTED_AT = "startedAt";
+    static final String FINISHED_AT = "finishedAt";
+    static final String FILTER_AFTER = "filterAfter";
+    static final String CURSOR = "cursor";
+    static final String PAGE = "page";
+    static final String CATALOG_LOADED = "catalogLoaded";
+    static final String TAG_IDS = "tagIds";
+    static final String TAG_NAMES = "tagNames";
+    static final String TAG_INDEX = "tagIndex";
+    static final String TAG_CURSOR = "tagCursor";
+    static final String TAG_PAGE = "tagPage";
+    static final String SKIPPED_TAGS = "skippedTags";
+    static final String TAG_PAGE_COUNTS = "tagPageCounts";
+    static final String MISSING_AFTER = "missingAfterId";
+    static final String DRIFT_AFTER = "driftAfter";
+    static final String ERRORS = "consecutiveErrors";
+    static final String LAST_ERROR = "lastError";
+    static final String DRIFT_REPORT = "driftReport";
+    static final String STATS = "stats";
+    // watermark attributes
+    static final String COMPLETE_START = "lastCompleteStart";
+    static final String COMPLETE_RUN = "lastCompleteRun";
+    static final String COMPLETE_MODE = "lastCompleteMode";
+    // chunk attributes
+    static final String IDS = "ids";
+    static final String COUNT = "count";
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    TableNames tables;
+
+    @Inject
+    ControlStore control;
+
+    @Inject
+    ParallelIo parallel;
+
+    @Inject
+    Clock clock;
+
+    static String accountPk(String account) {
+        return "sync#" + account;
+    }
+
+    static String dataPk(String account, String runId) {
+        return "syncdata#" + account + "#" + runId;
+    }
+
+    static String seenSk(int page) {
+        return SEEN_PREFIX + String.format("%08d", page);
+    }
+
+    static String tagSk(int tagIndex, int page) {
+        return TAG_PREFIX + String.format("%05d#%08d", tagIndex, page);
+    }
+
+    // ---------------------------------------------------------------- run state
+
+    Optional<SyncState> load(String account) {
+        return control.get(accountPk(account), STATE).map(item -> fromItem(account, item));
+    }
+
+    /** Compare-and-set: false when another invocation saved a newer version first. */
+    boolean save(SyncState s) {
+        s.add(SyncState.CONTROL_WRITES, 1);
+        Map<String, AttributeValue> item = toItem(s);
+        long expected = s.version;
+        item.put(Attr.VERSION, Items.n(expected + 1));
+        try {
+            if (expected == 0) {
+                dynamo.putItem(b -> b.tableName(tables.control()).item(item)
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", Attr.PK)));
+            } else {
+                dynamo.putItem(b -> b.tableName(tables.control()).item(item)
+                        .conditionExpression("#version = :expected")
+                        .expressionAttributeNames(Map.of("#version", Attr.VERSION))
+                        .expressionAttributeValues(Map.of(":expected", Items.n(expected))));
+            }
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+        s.version = expected + 1;
+        return true;
+    }
+
+    /** Saves, or throws {@link StateMoved} when another invocation advanced the run (this one is stale). */
+    void saveOrMoved(SyncState s) {
+        if (!save(s)) {
+            throw new StateMoved();
+        }
+    }
+
+    /** The stored run moved on under us (a zombie invocation, or a retry that overtook us): reload and go on. */
+    static final class StateMoved extends RuntimeException {
+        StateMoved() {
+            super("sync state was saved by another invocation", null, false, false);
+        }
+    }
+
+    // ---------------------------------------------------------------- watermark
+
+    /** Start time (epoch ms) of the last complete run of the account, any mode. */
+    Optional<Long> lastCompleteStart(String account) {
+        return control.get(accountPk(account), WATERMARK).flatMap(item -> Items.num(item, COMPLETE_START));
+    }
+
+    void putWatermark(SyncState s) {
+        control.put(accountPk(s.account), WATERMARK, Map.of(COMPLETE_START, Items.n(s.startedAt),
+                COMPLETE_RUN, Items.s(s.runId), COMPLETE_MODE, Items.s(s.mode.wireName())), null);
+        s.add(SyncState.CONTROL_WRITES, 1);
+    }
+
+    // ---------------------------------------------------------------- working id lists
+
+    /** One Kit page's ids; the key is derived from the page position, so reprocessing a page overwrites it. */
+    void putIds(SyncState s, String sk, long[] ids, Duration ttl) {
+        control.put(dataPk(s.account, s.runId), sk, Map.of(IDS, AttributeValue.fromB(SdkBytes.fromByteArray(
+                IdCodec.encode(ids))), COUNT, Items.n(ids.length)), ttl);
+        s.add(SyncState.CONTROL_WRITES, 1);
+    }
+
+    /**
+     * The id lists stored under these keys, concatenated (GetItem by key, in parallel: sync-page's role can read
+     * items by key but not Query the control table). A missing item is an error: the run's data expired.
+     */
+    List<long[]> ids(String account, String runId, List<String> sks) {
+        String pk = dataPk(account, runId);
+        List<long[]> out = new ArrayList<>();
+        parallel.map(sks, 50, chunk -> chunk.stream().map(sk -> control.get(pk, sk)
+                .map(item -> IdCodec.decode(item.get(IDS).b().asByteArray()))
+                .orElseThrow(() -> new IllegalStateException("sync data " + pk + " " + sk
+                        + " is gone (expired?); the run must start again"))).toList())
+                .forEach(out::addAll);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    private Map<String, AttributeValue> toItem(SyncState s) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Attr.PK, Items.s(accountPk(s.account)));
+        item.put(Attr.SK, Items.s(STATE));
+        item.put(RUN_ID, Items.s(s.runId));
+        item.put(OWNER, Items.s(s.owner));
+        item.put(MODE, Items.s(s.mode.name()));
+        item.put(PHASE, Items.s(s.phase.name()));
+        item.put(STARTED_AT, Items.n(s.startedAt));
+        item.put(FINISHED_AT, Items.n(s.finishedAt));
+        putIfSet(item, FILTER_AFTER, s.filterAfter);
+        putIfSet(item, CURSOR, s.cursor);
+        item.put(PAGE, Items.n(s.page));
+        item.put(CATALOG_LOADED, Items.bool(s.catalogLoaded));
+        item.put(TAG_IDS, AttributeValue.fromL(s.tagIds.stream().map(id -> Items.n(id)).toList()));
+        item.put(TAG_NAMES, Items.stringList(s.tagNames));
+        item.put(TAG_INDEX, Items.n(s.tagIndex));
+        putIfSet(item, TAG_CURSOR, s.tagCursor);
+        item.put(TAG_PAGE, Items.n(s.tagPage));
+        item.put(SKIPPED_TAGS, AttributeValue.fromL(s.skippedTags.stream().map(i -> Items.n(i)).toList()));
+        item.put(TAG_PAGE_COUNTS, AttributeValue.fromL(s.tagPageCounts.stream().map(i -> Items.n(i)).toList()));
+        item.put(MISSING_AFTER, Items.n(s.missingAfterId));
+        putIfSet(item, DRIFT_AFTER, s.driftAfter);
+        item.put(ERRORS, Items.n(s.consecutiveErrors));
+        putIfSet(item, LAST_ERROR, s.lastError);
+        item.put(DRIFT_REPORT, Items.stringList(s.driftReport));
+        Map<String, AttributeValue> stats = new LinkedHashMap<>();
+        s.stats.forEach((k, v) -> stats.put(k, Items.n(v)));
+        item.put(STATS, AttributeValue.fromM(stats));
+        item.put(Attr.UPDATED_AT, Items.n(clock.millis()));
+        return item;
+    }
+
+    private static SyncState fromItem(String account, Map<String, AttributeValue> item) {
+        SyncState s = new SyncState();
+        s.account = account;
+        s.runId = Items.strOr(item, RUN_ID, "");
+        s.owner = Items.strOr(item, OWNER, "");
+        s.mode = SyncMode.valueOf(Items.strOr(item, MODE, SyncMode.FULL.name()));
+        s.phase = SyncPhase.valueOf(Items.strOr(item, PHASE, SyncPhase.DONE.name()));
+        s.startedAt = Items.numOr(item, STARTED_AT, 0);
+        s.finishedAt = Items.numOr(item, FINISHED_AT, 0);
+        s.filterAfter = Items.str(item, FILTER_AFTER).orElse(null);
+        s.cursor = Items.str(item, CURSOR).orElse(null);
+        s.page = (int) Items.numOr(item, PAGE, 0);
+        s.catalogLoaded = Items.boolOr(item, CATALOG_LOADED, false);
+        s.tagIds = numbers(item.get(TAG_IDS));
+        s.tagNames = new ArrayList<>(Items.stringListOf(item, TAG_NAMES));
+        s.tagIndex = (int) Items.numOr(item, TAG_INDEX, 0);
+        s.tagCursor = Items.str(item, TAG_CURSOR).orElse(null);
+        s.tagPage = (int) Items.numOr(item, TAG_PAGE, 0);
+        numbers(item.get(SKIPPED_TAGS)).forEach(i -> s.skippedTags.add(i.intValue()));
+        numbers(item.get(TAG_PAGE_COUNTS)).forEach(i -> s.tagPageCounts.add(i.intValue()));
+        s.missingAfterId = Items.numOr(item, MISSING_AFTER, 0);
+        s.driftAfter = Items.str(item, DRIFT_AFTER).orElse(null);
+        s.consecutiveErrors = (int) Items.numOr(item, ERRORS, 0);
+        s.lastError = Items.str(item, LAST_ERROR).orElse(null);
+        s.driftReport = new ArrayList<>(Items.stringListOf(item, DRIFT_REPORT));
+        AttributeValue stats = item.get(STATS);
+        if (stats != null && stats.hasM()) {
+            stats.m().forEach((k, v) -> s.stats.put(k, Long.parseLong(v.n())));
+        }
+        s.version = Items.numOr(item, Attr.VERSION, 0);
+        return s;
+    }
+
+    private static List<Long> numbers(AttributeValue list) {
+        List<Long> out = new ArrayList<>();
+        if (list != null && list.hasL()) {
+            list.l().forEach(v -> out.add(Long.parseLong(v.n())));
+        }
+        return out;
+    }
+
+    private static void putIfSet(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, Items.s(value));
+        }
+    }
+}

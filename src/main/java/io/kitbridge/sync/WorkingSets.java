@@ -1,0 +1,91 @@
+package io.kitbridge.sync;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A run's id lists loaded from the control table, kept while the container is warm. Only complete lists are
+ * loaded (tag members once the TAGS phase is over, ids seen once PAGES is over), so caching by run id is safe.
+ */
+@ApplicationScoped
+class WorkingSets {
+    @Inject
+    SyncStateStore store;
+
+    private volatile Cached<Memberships> memberships;
+    private volatile Cached<IdSet> seen;
+
+    Memberships memberships(SyncState s) {
+        Cached<Memberships> cached = memberships;
+        if (cached != null && cached.runId.equals(s.runId)) {
+            return cached.value;
+        }
+        IdSet[] members = new IdSet[s.tagIds.size()];
+        for (int i = 0; i < members.length; i++) {
+            List<String> keys = new ArrayList<>();
+            for (int page = 0; page < s.tagPages(i) && !s.skippedTags.contains(i); page++) {
+                keys.add(SyncStateStore.tagSk(i, page));
+            }
+            members[i] = keys.isEmpty() ? IdSet.EMPTY : IdSet.of(store.ids(s.account, s.runId, keys));
+        }
+        Memberships loaded = new Memberships(List.copyOf(s.tagIds), List.copyOf(s.tagNames), members);
+        memberships = new Cached<>(s.runId, loaded);
+        return loaded;
+    }
+
+    IdSet seen(SyncState s) {
+        Cached<IdSet> cached = seen;
+        if (cached != null && cached.runId.equals(s.runId)) {
+            return cached.value;
+        }
+        List<String> keys = new ArrayList<>();
+        for (int page = 0; page < s.page; page++) {
+            keys.add(SyncStateStore.seenSk(page));
+        }
+        IdSet loaded = IdSet.of(store.ids(s.account, s.runId, keys));
+        seen = new Cached<>(s.runId, loaded);
+        return loaded;
+    }
+
+    private record Cached<T>(String runId, T value) {
+    }
+
+    /** Each tag's members as of the run's tag pass, by index into the run's tag catalog snapshot. */
+    record Memberships(List<Long> tagIds, List<String> tagNames, IdSet[] members) {
+        /** Tag names and ids of a subscriber, names sorted, ids in the same order. */
+        TagsOf of(long subscriberId) {
+            List<String> names = new ArrayList<>(2);
+            List<Long> ids = new ArrayList<>(2);
+            for (int i = 0; i < members.length; i++) {
+                if (members[i].contains(subscriberId)) {
+                    names.add(tagNames.get(i));
+                    ids.add(tagIds.get(i));
+                }
+            }
+            return TagsOf.sorted(names, ids);
+        }
+    }
+
+    /** A subscriber's tags: names sorted, ids aligned with the names. */
+    record TagsOf(List<String> names, List<Long> ids) {
+        static TagsOf sorted(List<String> names, List<Long> ids) {
+            if (names.size() < 2) {
+                return new TagsOf(List.copyOf(names), List.copyOf(ids));
+            }
+            Integer[] order = new Integer[names.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> names.get(a).compareTo(names.get(b)));
+            List<String> n = new ArrayList<>(order.length);
+            List<Long> d = new ArrayList<>(order.length);
+            for (int i : order) {
+                n.add(names.get(i));
+                d.add(ids.get(i));
+            }
+            return new TagsOf(n, d);
+        }
+    }
+}
