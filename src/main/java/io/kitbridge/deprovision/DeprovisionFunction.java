@@ -1,6 +1,7 @@
 package io.kitbridge.deprovision;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -11,6 +12,6 @@ public class DeprovisionFunction {
 
     @Funq("deprovision")
     public DeprovisionResult deprovision(JsonNode input) {
-        return service.deprovision(DeprovisionRequest.from(input));
+        return StoreFailures.guard(() -> service.deprovision(DeprovisionRequest.from(input)));
     }
 }

@@ -1,6 +1,7 @@
 package io.kitbridge.lookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -11,6 +12,6 @@ public class LookupFunction {
 
     @Funq("lookup")
     public LookupResult lookup(JsonNode input) {
-        return service.lookup(LookupRequest.from(input));
+        return StoreFailures.guard(() -> service.lookup(LookupRequest.from(input)));
     }
 }

@@ -1,6 +1,7 @@
 package io.kitbridge.provision;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -11,6 +12,6 @@ public class ProvisionFunction {
 
     @Funq("provision")
     public ProvisionOutput provision(JsonNode input) {
-        return service.provision(input);
+        return StoreFailures.guard(() -> service.provision(input));
     }
 }

@@ -52,6 +52,9 @@ public class MirrorStore {
     static final String AFTER = "after";
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
+    /** Fixed width, so audit keys sort in time order (Instant.toString drops trailing zeros). */
+    static final java.time.format.DateTimeFormatter AUDIT_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
     private static final int MAX_BATCH_ATTEMPTS = 8;
 
     @Inject
@@ -109,6 +112,37 @@ public class MirrorStore {
                     .expressionAttributeValues(Map.of(":eventAt", Items.n(record.eventAt()))));
             return true;
         } catch (ConditionalCheckFailedException newerExists) {
+            return false;
+        }
+    }
+
+    /**
+     * Compare-and-set for read-modify-write merges (webhook events): writes only if the stored item is still the
+     * version read ({@code expected}; null = still absent). False: someone wrote in between — re-read and retry,
+     * so two concurrent events for one person never lose each other's change.
+     */
+    public boolean putIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+        try {
+            if (expected == null) {
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
+                        .conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", Attr.SK)));
+            } else {
+                Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
+                        "#hash", HASH));
+                Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
+                        ":eventAt", Items.n(expected.eventAt())));
+                String hashCondition = "attribute_not_exists(#hash)";
+                if (expected.contentHash() != null) {
+                    values.put(":hash", Items.s(expected.contentHash()));
+                    hashCondition = "#hash = :hash";
+                }
+                String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition;
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
             return false;
         }
     }
@@ -272,7 +306,7 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
-        String at = entry.at() != null ? entry.at() : Instant.now(clock).toString();
+        String at = entry.at() != null ? entry.at() : AUDIT_TIME.format(Instant.now(clock));
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
         item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));

@@ -25,7 +25,27 @@ final class FunctionHost implements AutoCloseable {
         if (!lambda.process.isAlive()) {
             throw new IllegalStateException("function " + name + " exited:\n" + tail(lambda.output()));
         }
-        return api.invoke(event, timeout);
+        try {
+            return api.invoke(event, timeout);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("function " + name + " did not answer within " + timeout.toSeconds() + " s:\n"
+                    + tail(lambda.output()), e);
+        }
+    }
+
+    /** Waits until the runtime polls for its first invocation (the JVM and Quarkus are up). */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (api.firstPollNanos() == 0) {
+            if (!lambda.process.isAlive()) {
+                throw new IllegalStateException("function " + name + " exited during start:\n" + tail(lambda.output()));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("function " + name + " did not start within " + timeout.toSeconds() + " s:\n"
+                        + tail(lambda.output()));
+            }
+            Thread.sleep(50);
+        }
     }
 
     long peakRssMib() {

@@ -107,7 +107,10 @@ public final class LocalRun implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(run::closeQuietly));
             status = run.run();
         } catch (Exception e) {
-            System.err.println("\nkitbridge local: FAILED: " + e.getMessage());
+            System.err.println("\nkitbridge local: FAILED: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("KITBRIDGE_DEBUG") != null) {
+                e.printStackTrace();
+            }
             status = 1;
         }
         System.exit(status);
@@ -242,7 +245,9 @@ public final class LocalRun implements AutoCloseable {
             closeables.add(host);
         }
         pool.shutdown();
-        // a first lookup warms nothing but proves each runtime is polling
+        for (FunctionHost host : functions.values()) {
+            host.awaitReady(Duration.ofSeconds(90));
+        }
         System.out.printf("   %d functions up in %.1f s: %s%n", names.size(), (System.nanoTime() - t) / 1e9, names);
     }
 
@@ -279,8 +284,8 @@ public final class LocalRun implements AutoCloseable {
         lastSync.set(output);
         syncInvocations.incrementAndGet();
         JsonNode stats = output.path("stats");
-        long pages = stats.path("subscriberPages").asLong(stats.path("pages").asLong());
-        long seen = stats.path("subscribersSeen").asLong(stats.path("subscribers").asLong());
+        long pages = stats.path("subscriberPages").asLong();
+        long seen = stats.path("subscribersRead").asLong();
         long requests = stats.path("kitRequests").asLong();
         double elapsed = (System.nanoTime() - syncStartedNanos) / 1e9;
         long expectedPages = options.real() ? 0 : (long) Math.ceil(options.subscribers() / 1000.0);
@@ -326,7 +331,11 @@ public final class LocalRun implements AutoCloseable {
         }
     }
 
-    private long mirrorSize() {
+    KitSimulator kit() {
+        return kit;
+    }
+
+    long mirrorSize() {
         long count = 0;
         Map<String, AttributeValue> start = null;
         do {

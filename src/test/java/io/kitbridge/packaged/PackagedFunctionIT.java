@@ -103,6 +103,56 @@ class PackagedFunctionIT {
     }
 
     @Test
+    void should_verify_and_apply_a_signed_webhook_through_the_packaged_artifact() throws Exception {
+        // GIVEN setup registered a signed endpoint (through the packaged setup function) and a subscriber exists
+        long id = kit.admin().createSubscriber("hook@example.com", "Hook");
+        Map<String, String> setupEnv = env("setup");
+        setupEnv.put("KITBRIDGE_WEBHOOK_BASE_URL", "https://hooks.example.com");
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda setup = PackagedLambda.start(api, setupEnv)) {
+            RuntimeApiServer.Result registered = api.invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60));
+            assertFalse(registered.error(), registered.body() + "\n" + setup.output());
+        }
+        String stored = KitWorld.client(Dynalite.shared().endpoint()).getItem(b -> b.tableName(tables.connections())
+                .key(Map.of("account", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("default")))
+                .consistentRead(true)).item().get("webhookSecret").s();
+        assertTrue(stored != null && !stored.isBlank(), "setup stored the endpoint's signing secret");
+        String body = JSON.writeValueAsString(Map.of("delivery_id", "d-1", "events", java.util.List.of(Map.of("id", "e-1",
+                "type", "subscriber.subscriber_unsubscribe", "created", java.time.Instant.now().toString(),
+                "data", Map.of("subscriber", Map.of("id", id, "email_address", "hook@example.com", "first_name", "Hook",
+                        "state", "cancelled", "fields", Map.of()))))));
+        long t = java.time.Instant.now().getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", "POST /webhooks/{account}");
+        event.put("rawPath", "/webhooks/default");
+        event.put("rawQueryString", "");
+        event.put("headers", Map.of("content-type", "application/json", "x-kit-signature", "t=" + t + ",v1=" + signature));
+        event.put("pathParameters", Map.of("account", "default"));
+        event.put("body", body);
+        event.put("isBase64Encoded", false);
+        event.put("requestContext", Map.of("http", Map.of("method", "POST", "path", "/webhooks/default")));
+        Map<String, Object> forged = new java.util.LinkedHashMap<>(event);
+        forged.put("headers", Map.of("x-kit-signature", "t=" + t + ",v1=" + "0".repeat(64)));
+        // WHEN the packaged webhook-handler receives the delivery, and a forged copy
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("webhook-handler"))) {
+            RuntimeApiServer.Result ok = api.invoke(JSON.writeValueAsString(event), Duration.ofSeconds(60));
+            RuntimeApiServer.Result bad = api.invoke(JSON.writeValueAsString(forged), Duration.ofSeconds(30));
+            // THEN the genuine one is applied (200) and the forged one refused (401), both as HTTP API responses
+            assertFalse(ok.error(), ok.body() + "\n" + lambda.output());
+            assertEquals(200, JSON.readTree(ok.body()).path("statusCode").asInt(), ok.body());
+            assertEquals(401, JSON.readTree(bad.body()).path("statusCode").asInt(), bad.body());
+            assertFalse(lambda.output().contains(stored), "the signing secret never reaches a log line");
+        }
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"))) {
+            RuntimeApiServer.Result seen = api.invoke("{\"subscriberId\": " + id + "}", Duration.ofSeconds(60));
+            assertEquals("cancelled", JSON.readTree(seen.body()).path("state").asText(), seen.body());
+        }
+    }
+
+    @Test
     void should_answer_lookup_from_the_mirror_through_the_packaged_artifact() throws Exception {
         try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("lookup"))) {
             RuntimeApiServer.Result missing = api.invoke("{\"email\": \"nobody@example.com\"}", Duration.ofSeconds(60));

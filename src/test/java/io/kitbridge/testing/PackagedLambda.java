@@ -38,8 +38,10 @@ public final class PackagedLambda implements AutoCloseable {
     public static PackagedLambda start(RuntimeApiServer api, Map<String, String> env, Path task) throws IOException {
         List<String> classpath = new ArrayList<>();
         classpath.add(task.toString());
-        try (Stream<Path> lib = Files.list(task.resolve("lib"))) {
-            lib.map(Path::toString).sorted().forEach(classpath::add);
+        if (Files.isDirectory(task.resolve("lib"))) {
+            try (Stream<Path> lib = Files.list(task.resolve("lib"))) {
+                lib.map(Path::toString).sorted().forEach(classpath::add);
+            }
         }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (entry.contains("aws-lambda-java-runtime-interface-client") || entry.contains("aws-lambda-java-serialization")
@@ -48,11 +50,14 @@ public final class PackagedLambda implements AutoCloseable {
             }
         }
         Path log = Files.createTempFile("kitbridge-packaged-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-cp", String.join(File.pathSeparator, classpath),
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER)
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Path bootstrap = task.resolve("bootstrap");
+        // a native build's function.zip holds the executable as "bootstrap" (provided.al2023); run it as Lambda would
+        ProcessBuilder pb = isNative(bootstrap) ? new ProcessBuilder(bootstrap.toString())
+                : new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                        "-cp", String.join(File.pathSeparator, classpath),
+                        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
         pb.environment().put("LAMBDA_TASK_ROOT", task.toString());
         pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "kitbridge-test");
@@ -62,6 +67,28 @@ public final class PackagedLambda implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         return new PackagedLambda(pb.start(), started, log);
+    }
+
+    /** True for a real native executable (ELF), not the CI recorder's placeholder script. */
+    static boolean isNative(Path bootstrap) {
+        try {
+            if (!Files.isRegularFile(bootstrap)) {
+                return false;
+            }
+            byte[] head = new byte[4];
+            try (var in = Files.newInputStream(bootstrap)) {
+                if (in.read(head) != 4) {
+                    return false;
+                }
+            }
+            boolean elf = head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+            if (elf) {
+                bootstrap.toFile().setExecutable(true);
+            }
+            return elf;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Peak resident memory of the function's JVM (VmHWM), in MiB, or -1 where /proc is not available. */

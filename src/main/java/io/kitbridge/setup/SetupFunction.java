@@ -1,0 +1,17 @@
+package io.kitbridge.setup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.StoreFailures;
+import io.quarkus.funqy.Funq;
+import jakarta.inject.Inject;
+
+/** Lambda adapter: QUARKUS_FUNQY_EXPORT=setup. Input is read as JSON so bad input names its field. */
+public class SetupFunction {
+    @Inject
+    SetupService service;
+
+    @Funq("setup")
+    public SetupResult setup(JsonNode input) {
+        return StoreFailures.guard(() -> service.setup(input));
+    }
+}

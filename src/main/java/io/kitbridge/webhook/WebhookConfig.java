@@ -1,0 +1,67 @@
+package io.kitbridge.webhook;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** kitbridge.webhook.* — where Kit delivers to, and how the handler guards itself. */
+@ConfigMapping(prefix = "kitbridge.webhook")
+public interface WebhookConfig {
+    /**
+     * Public origin of the HTTP API (e.g. https://abc.execute-api.eu-west-1.amazonaws.com); setup registers
+     * {@code <base-url>/webhooks/<account>}. No default: setup refuses to run without it.
+     */
+    Optional<String> baseUrl();
+
+    /** Larger deliveries are answered 413 without being read (a 100-event delivery is ~100-200 KB). */
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    /** Signed deliveries whose {@code t=} is further than this from our clock are rejected (replay guard). */
+    @WithDefault("5m")
+    Duration signatureTolerance();
+
+    /** How long a signed event id is remembered (Kit retries a delivery for up to ~24 h). */
+    @WithDefault("72h")
+    Duration dedupeWindow();
+
+    /**
+     * How long a legacy delivery digest is remembered. Legacy bodies carry no event id or time, so an identical
+     * genuine repeat (tag added, removed, added again) inside this window would be taken for a duplicate; kept
+     * short because Kit only re-sends what we did not acknowledge.
+     */
+    @WithDefault("1h")
+    Duration legacyDedupeWindow();
+
+    /** A claim on an event being processed; if the invocation dies, a retry may take over after this. */
+    @WithDefault("2m")
+    Duration processingLease();
+
+    /** Retry-After sent with a 503 (DynamoDB or the tag-name lookup unavailable). */
+    @WithDefault("30s")
+    Duration retryAfter();
+
+    /** How long webhook secrets are reused from memory before the connections table is read again. */
+    @WithDefault("60s")
+    Duration secretCacheTtl();
+
+    /** How long unknown or unprocessable events are kept in the control table for inspection. */
+    @WithDefault("30d")
+    Duration unknownRetention();
+
+    /** After setup replaces a signing secret, deliveries signed with the old one are accepted this long. */
+    @WithDefault("24h")
+    Duration previousSecretGrace();
+
+    /**
+     * Longest the handler waits for a legacy tag event's tag name when the cache misses and Kit must be asked
+     * (through the shared budget); past it the delivery gets 503 and the lookup finishes in the background.
+     */
+    @WithDefault("4s")
+    Duration tagLookupTimeout();
+
+    /** Subscribers of one delivery processed concurrently (events of one subscriber stay in order). */
+    @WithDefault("8")
+    int parallelism();
+}

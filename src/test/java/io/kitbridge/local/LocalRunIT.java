@@ -1,0 +1,25 @@
+package io.kitbridge.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, in a small configuration: the whole main job runs to its summary. */
+class LocalRunIT {
+
+    @Test
+    void should_run_the_main_job_to_its_summary_when_the_account_is_small() throws Exception {
+        // GIVEN 5,000 simulated subscribers and an OAuth-sized budget, so CI stays quick
+        try (LocalRun run = new LocalRun(LocalRun.Options.parse(new String[] {"--subscribers", "5000", "--limit", "600"}))) {
+            // WHEN the main job runs: setup, full sync, provision/deprovision, webhooks, incremental sync
+            int status = run.run();
+            // THEN it succeeds, the mirror holds every subscriber Kit has, and Kit never throttled us
+            assertEquals(0, status);
+            assertEquals(run.kit().admin().subscriberCount(), run.mirrorSize(), "mirror size vs Kit");
+            assertEquals(0, run.kit().admin().violations(), "rate-limit violations");
+            assertEquals(0, run.kit().admin().rateLimited429s(), "429s");
+            assertTrue(run.kit().admin().deliveries().stream().anyMatch(d -> d.status() == 200), "webhooks delivered");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.kitbridge.webhook;
+
+import io.kitbridge.testing.KitWorld;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** End to end against the simulator speaking Kit's seed document's dialect (unsubscribe → inactive). */
+@QuarkusTest
+@WithTestResource(value = KitWorld.class, initArgs = {
+        @ResourceArg(name = "function", value = "webhook-handler"),
+        @ResourceArg(name = "dialect", value = "seed")})
+@WithTestResource(WebhookBridge.class)
+class WebhookEndToEndSeedTest extends WebhookEndToEndBase {
+    @Override
+    String unsubscribed() {
+        return "inactive";
+    }
+}
