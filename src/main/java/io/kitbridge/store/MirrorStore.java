@@ -279,6 +279,27 @@ public class MirrorStore {
         return out;
     }
 
+    /** Up to {@code limit} desired-state records with emails after {@code afterEmail} (null: from the start), by email. */
+    public List<DesiredState> desiredAfter(String account, String afterEmail, int limit) {
+        List<DesiredState> out = new ArrayList<>();
+        Map<String, AttributeValue> start = afterEmail == null ? null
+                : Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(afterEmail)));
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            int remaining = limit - out.size();
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
+                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(DESIRED_PREFIX)))
+                    .exclusiveStartKey(exclusiveStart)
+                    .limit(remaining));
+            page.items().forEach(item -> out.add(new DesiredState(Items.strOr(item, EMAIL, ""),
+                    Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < limit);
+        return out;
+    }
+
     public record DesiredState(String email, Map<String, String> fields, List<String> tags) {
     }
 

@@ -47,11 +47,7 @@ class DriftPass {
     Clock clock;
 
     void step(SyncState s) {
-        List<MirrorStore.DesiredState> slice = mirror.allDesired(s.account).stream()
-                .filter(d -> s.driftAfter == null || MirrorStore.normalizeEmail(d.email()).compareTo(s.driftAfter) > 0)
-                .sorted((a, b) -> MirrorStore.normalizeEmail(a.email()).compareTo(MirrorStore.normalizeEmail(b.email())))
-                .limit(SLICE)
-                .toList();
+        List<MirrorStore.DesiredState> slice = mirror.desiredAfter(s.account, s.driftAfter, SLICE);
         try {
             for (MirrorStore.DesiredState desired : slice) {
                 check(s, desired);

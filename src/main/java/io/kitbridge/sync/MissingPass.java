@@ -35,6 +35,7 @@ class MissingPass {
     Clock clock;
 
     void step(SyncState s) {
+        long started = System.nanoTime();
         IdSet seen = sets.seen(s);
         List<MirrorRecord> slice = mirror.subscribersAfter(s.account, s.missingAfterId, SLICE);
         List<MirrorRecord> writes = new ArrayList<>();
@@ -55,6 +56,7 @@ class MissingPass {
                     "not in Kit's full listing of run " + s.runId));
         }
         s.add(SyncState.MIRROR_SCANNED, slice.size());
+        s.add(SyncState.MISSING_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         s.add(SyncState.MISSING, writes.size());
         s.add(SyncState.MIRROR_WRITES, writes.size() * 2L);
         if (!slice.isEmpty()) {

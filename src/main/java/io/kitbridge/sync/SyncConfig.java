@@ -34,6 +34,14 @@ public interface SyncConfig {
     @WithDefault("1000")
     int maxInvocationsPerExecution();
 
+    /**
+     * Longest sync-page may wait in-process for a bulk permit. 0 (default): never; the wait goes to the Wait state,
+     * whose one-second resolution (with the budget's burst of 2) caps sync near 2-3 requests/s. On OAuth accounts
+     * (600/min = 8 bulk permits/s) a few hundred ms lets fast pages (tag members) use the budget fully.
+     */
+    @WithDefault("0s")
+    Duration maxPermitWait();
+
     /** Upper bound of waitSeconds handed to the Wait state. */
     @WithDefault("300s")
     Duration maxWait();

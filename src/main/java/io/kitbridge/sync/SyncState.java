@@ -30,6 +30,7 @@ final class SyncState {
     static final String TAGS_ADDED = "tagsAdded";
     static final String MIRROR_SCANNED = "mirrorScanned";
     static final String MISSING = "missing";
+    static final String MISSING_PROCESSING_MILLIS = "missingProcessingMillis";
     static final String DESIRED_CHECKED = "desiredChecked";
     static final String DRIFTED = "drifted";
     static final String REPAIRED = "repaired";
@@ -103,10 +104,5 @@ final class SyncState {
 
     int tagPages(int tagIndex) {
         return tagIndex < tagPageCounts.size() ? tagPageCounts.get(tagIndex) : 0;
-    }
-
-    String tagName(long tagId) {
-        int i = tagIds.indexOf(tagId);
-        return i < 0 ? null : tagNames.get(i);
     }
 }

@@ -50,6 +50,10 @@ final class LocalStateMachine {
         return start(inputJson, name, options).await(600);
     }
 
+    static JsonNode run(int timeoutSeconds, String inputJson, String name, String... options) {
+        return start(inputJson, name, options).await(timeoutSeconds);
+    }
+
     record Run(Process process) {
         JsonNode await(int timeoutSeconds) {
             try {

@@ -54,7 +54,9 @@ public final class Dynalite {
         Path cli = NodeTools.ensureInstalled().resolve("node_modules/dynalite/cli.js");
         int port = freePort();
         try {
-            ProcessBuilder pb = new ProcessBuilder(List.of(NodeTools.node(), cli.toString(), "--port", Integer.toString(port),
+            // the 1M-subscriber sync benchmark holds ~4 GB in dynalite's in-memory store: more than Node's default heap
+            ProcessBuilder pb = new ProcessBuilder(List.of(NodeTools.node(), "--max-old-space-size=8192", cli.toString(),
+                    "--port", Integer.toString(port),
                     "--host", "127.0.0.1", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"))
                     .redirectErrorStream(true)
                     .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "kitbridge-dynalite-" + port + ".log"));
