@@ -135,13 +135,24 @@ public class KitGateway {
     private <T> T guarded(KitCall call, Function<KitApi, T> request) {
         KitCredential credential = credentials.resolve(call.account());
         Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
+        java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {
-            budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+            try {
+                budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+            } catch (io.kitbridge.budget.BudgetExhaustedException noPermit) {
+                KitException previous = lastFailure.get();
+                if (previous != null) {
+                    // a retry we cannot afford right now: report the Kit failure that made it necessary
+                    throw previous.repeatable(false);
+                }
+                throw noPermit;
+            }
             requestsSent.incrementAndGet();
             try {
                 return request.apply(api);
             } catch (RuntimeException failure) {
                 KitException kit = KitErrors.fromThrowable(failure);
+                lastFailure.set(kit);
                 if (kit.kind() == KitErrorKind.RATE_LIMITED) {
                     Duration pause = budget.reportThrottled(credential.budgetKey(), kit.retryAfter());
                     LOG.warnf("Kit answered 429 to %s for account %s; every function pauses %d ms", call.operation(),

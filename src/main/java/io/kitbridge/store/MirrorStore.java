@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -183,19 +185,11 @@ public class MirrorStore {
      */
     public List<MirrorRecord> subscribersBetween(String account, long fromId, long toId) {
         List<MirrorRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
-                    .keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
-                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":account", Items.s(account),
-                            ":from", Items.s(subscriberSk(fromId)), ":to", Items.s(subscriberSk(toId))))
-                    .consistentRead(true)
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().forEach(item -> out.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        queryPages(b -> b.keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .expressionAttributeValues(Map.of(":account", Items.s(account),
+                        ":from", Items.s(subscriberSk(fromId)), ":to", Items.s(subscriberSk(toId))))
+                .consistentRead(true), null, Integer.MAX_VALUE, item -> out.add(fromItem(item)));
         return out;
     }
 
@@ -205,36 +199,17 @@ public class MirrorStore {
      */
     public List<MirrorRecord> subscribersAfter(String account, long afterId, int limit) {
         List<MirrorRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            int remaining = limit - out.size();
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
-                    .keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
-                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":account", Items.s(account),
-                            ":from", Items.s(subscriberSk(afterId + 1)), ":to", Items.s(SUB_PREFIX + "~")))
-                    .exclusiveStartKey(exclusiveStart)
-                    .limit(remaining));
-            page.items().forEach(item -> out.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < limit);
+        queryPages(b -> b.keyConditionExpression("#account = :account AND #sk BETWEEN :from AND :to")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .expressionAttributeValues(Map.of(":account", Items.s(account),
+                        ":from", Items.s(subscriberSk(afterId + 1)), ":to", Items.s(SUB_PREFIX + "~"))),
+                null, limit, item -> out.add(fromItem(item)));
         return out;
     }
 
     /** Every subscriber item of an account, page by page (for sync's missing pass and tests). */
-    public void forEachSubscriber(String account, java.util.function.Consumer<MirrorRecord> consumer) {
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
-                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(SUB_PREFIX)))
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().forEach(item -> consumer.accept(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+    public void forEachSubscriber(String account, Consumer<MirrorRecord> consumer) {
+        queryPages(prefixQuery(account, SUB_PREFIX), null, Integer.MAX_VALUE, item -> consumer.accept(fromItem(item)));
     }
 
     // ---------------------------------------------------------------- desired state
@@ -261,43 +236,43 @@ public class MirrorStore {
                 Items.stringListOf(item, TAGS)));
     }
 
-    /** Every desired-state record of an account (for sync's drift check). */
-    public List<DesiredState> allDesired(String account) {
-        List<DesiredState> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
-                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(DESIRED_PREFIX)))
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().forEach(item -> out.add(new DesiredState(Items.strOr(item, EMAIL, ""),
-                    Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
-    }
 
     /** Up to {@code limit} desired-state records with emails after {@code afterEmail} (null: from the start), by email. */
     public List<DesiredState> desiredAfter(String account, String afterEmail, int limit) {
         List<DesiredState> out = new ArrayList<>();
         Map<String, AttributeValue> start = afterEmail == null ? null
                 : Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(afterEmail)));
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            int remaining = limit - out.size();
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
-                    .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(DESIRED_PREFIX)))
-                    .exclusiveStartKey(exclusiveStart)
-                    .limit(remaining));
-            page.items().forEach(item -> out.add(new DesiredState(Items.strOr(item, EMAIL, ""),
-                    Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < limit);
+        queryPages(prefixQuery(account, DESIRED_PREFIX), start, limit, item -> out.add(new DesiredState(
+                Items.strOr(item, EMAIL, ""), Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS))));
         return out;
+    }
+
+    private static Consumer<QueryRequest.Builder> prefixQuery(
+            String account, String prefix) {
+        return b -> b.keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .expressionAttributeValues(Map.of(":account", Items.s(account), ":prefix", Items.s(prefix)));
+    }
+
+    /** Runs a mirror Query page after page from {@code start} until it is exhausted or {@code max} items were fed. */
+    private void queryPages(Consumer<QueryRequest.Builder> query,
+            Map<String, AttributeValue> start, int max, Consumer<Map<String, AttributeValue>> sink) {
+        Map<String, AttributeValue> next = start;
+        int fed = 0;
+        do {
+            Map<String, AttributeValue> exclusiveStart = next;
+            int remaining = max - fed;
+            QueryResponse page = dynamo.query(b -> {
+                b.tableName(tables.mirror()).exclusiveStartKey(exclusiveStart);
+                query.accept(b);
+                if (remaining < Integer.MAX_VALUE) {
+                    b.limit(remaining);
+                }
+            });
+            page.items().forEach(sink);
+            fed += page.items().size();
+            next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (next != null && fed < max);
     }
 
     public record DesiredState(String email, Map<String, String> fields, List<String> tags) {

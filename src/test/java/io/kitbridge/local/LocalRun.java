@@ -320,7 +320,7 @@ public final class LocalRun implements AutoCloseable {
         System.out.printf("   drift found            %d%s%n", drift.size(), drift.isEmpty() ? "" : " e.g. " + drift.get(0).asText());
         functions.forEach((name, host) -> System.out.printf("   %-22s peak RSS %d MiB%n", name, host.peakRssMib()));
         System.out.printf("   wall time              %.1f s%n", seconds);
-        String example = provisioned.size() > 2 ? provisioned.get(2) : "someone@example.com";
+        String example = provisioned.size() > 2 ? provisioned.get(2) : firstMirroredEmail();
         System.out.println("\nQuery the mirror with lookup (run with --keep to leave everything up):");
         System.out.println("   curl -s -XPOST <gateway>/invoke/lookup -d '{\"email\": \"" + example + "\", \"history\": true}'");
         try {
@@ -329,6 +329,14 @@ public final class LocalRun implements AutoCloseable {
         } catch (Exception e) {
             System.out.println("   → " + e.getMessage());
         }
+    }
+
+    private String firstMirroredEmail() {
+        QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror()).limit(1)
+                .keyConditionExpression("#a = :a AND begins_with(#sk, :p)")
+                .expressionAttributeNames(Map.of("#a", Attr.ACCOUNT, "#sk", Attr.SK))
+                .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(ACCOUNT), ":p", AttributeValue.fromS("sub#"))));
+        return page.items().isEmpty() ? "someone@example.com" : page.items().get(0).get("email").s();
     }
 
     KitSimulator kit() {

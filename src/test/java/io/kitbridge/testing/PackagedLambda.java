@@ -51,10 +51,12 @@ public final class PackagedLambda implements AutoCloseable {
         }
         Path log = Files.createTempFile("kitbridge-packaged-", ".log");
         Path bootstrap = task.resolve("bootstrap");
+        Path jni = isNative(bootstrap) ? null : runtimeClientJni(task, classpath);
         // a native build's function.zip holds the executable as "bootstrap" (provided.al2023); run it as Lambda would
         ProcessBuilder pb = isNative(bootstrap) ? new ProcessBuilder(bootstrap.toString())
                 : new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                        "-D" + RIC_JNI_PROPERTY + "=" + jni,
                         "-cp", String.join(File.pathSeparator, classpath),
                         "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -67,6 +69,33 @@ public final class PackagedLambda implements AutoCloseable {
         pb.environment().putAll(env);
         long started = System.nanoTime();
         return new PackagedLambda(pb.start(), started, log);
+    }
+
+    /** Where the runtime interface client loads its JNI library from, instead of extracting it itself. */
+    static final String RIC_JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
+    /**
+     * The client extracts its JNI library to one fixed path (/tmp/.libaws-lambda-jni.so); several JVMs starting at
+     * once overwrite it while another maps it, and crash with SIGBUS. Extract it once per task root instead.
+     */
+    static synchronized Path runtimeClientJni(Path task, List<String> classpath) throws IOException {
+        Path target = task.resolve(".ric/libaws-lambda-jni.so");
+        if (Files.exists(target)) {
+            return target;
+        }
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+        String jar = classpath.stream().filter(e -> e.contains("aws-lambda-java-runtime-interface-client")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("aws-lambda-java-runtime-interface-client is not on the test classpath"));
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+            var entry = file.getJarEntry("jni/libaws-lambda-jni.linux-" + arch + ".so");
+            Files.createDirectories(target.getParent());
+            Path partial = Files.createTempFile(target.getParent(), "jni", ".part");
+            try (var in = file.getInputStream(entry)) {
+                Files.copy(in, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return target;
     }
 
     /** True for a real native executable (ELF), not the CI recorder's placeholder script. */
