@@ -11,9 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * One page of GET /v4/subscribers (status=all, per_page, the stored after cursor; incremental runs add
@@ -75,7 +75,7 @@ class SubscriberPass {
             String email = MirrorStore.normalizeEmail(k.emailAddress());
             Map<String, String> fields = k.fieldsOrEmpty();
             String hash = MirrorStore.contentHash(email, k.firstName(), k.state(), fields, tags.names());
-            if (old != null && hash.equals(old.contentHash()) && Objects.equals(tags.ids(), old.tagIds())) {
+            if (old != null && hash.equals(old.contentHash()) && sameIds(tags.ids(), old.tagIds())) {
                 unchanged++;
                 continue;
             }
@@ -113,5 +113,10 @@ class SubscriberPass {
                     : config.incrementalTagPass() ? SyncPhase.TAG_ADDS : SyncPhase.DONE;
         }
         store.saveOrMoved(s);
+    }
+
+    /** Tag ids as sets: webhooks may have stored them in another order. */
+    private static boolean sameIds(List<Long> a, List<Long> b) {
+        return new HashSet<>(a == null ? List.of() : a).equals(new HashSet<>(b == null ? List.of() : b));
     }
 }
