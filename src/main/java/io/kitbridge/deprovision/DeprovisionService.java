@@ -9,6 +9,7 @@ import io.kitbridge.kit.KitCall;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
 import io.kitbridge.kit.KitGateway;
+import io.kitbridge.kit.KitPages;
 import io.kitbridge.kit.Subscriber;
 import io.kitbridge.kit.SubscriberEnvelope;
 import io.kitbridge.kit.SubscriberPage;
@@ -169,16 +170,8 @@ public class DeprovisionService {
     }
 
     private List<Tag> tagsOf(String account, long subscriberId) {
-        List<Tag> tags = new ArrayList<>();
-        String after = null;
-        do {
-            String cursor = after;
-            TagPage page = kit.call(read(account, "list subscriber tags"),
-                    api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor));
-            tags.addAll(page.items());
-            after = page.hasNextPage() ? page.pagination().endCursor() : null;
-        } while (after != null);
-        return tags;
+        return KitPages.all(cursor -> kit.call(read(account, "list subscriber tags"),
+                api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor)), TagPage::items, TagPage::pagination);
     }
 
     private void updateMirror(String account, Subscriber s, SubscriberState state, List<String> tags) {

@@ -43,13 +43,8 @@ public class KitCatalog {
             }
         }
         Map<String, Long> tags = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        String after = null;
-        do {
-            String cursor = after;
-            TagPage page = kit.call(read(account, "list tags", priority), api -> api.listTags(account, PAGE, cursor));
-            page.items().forEach(t -> tags.put(t.name().trim(), t.id()));
-            after = page.hasNextPage() ? page.pagination().endCursor() : null;
-        } while (after != null);
+        KitPages.all(cursor -> kit.call(read(account, "list tags", priority), api -> api.listTags(account, PAGE, cursor)),
+                TagPage::items, TagPage::pagination).forEach(t -> tags.put(t.name().trim(), t.id()));
         Map<String, AttributeValue> values = new HashMap<>();
         tags.forEach((name, id) -> values.put(name, Items.n(id)));
         control.put(PK_PREFIX + account, SK_TAGS, Map.of(VALUES, AttributeValue.fromM(values)), CACHE_TTL);
@@ -71,14 +66,9 @@ public class KitCatalog {
             }
         }
         Set<String> keys = new LinkedHashSet<>();
-        String after = null;
-        do {
-            String cursor = after;
-            CustomFieldPage page = kit.call(read(account, "list custom fields", priority),
-                    api -> api.listCustomFields(account, PAGE, cursor));
-            page.items().forEach(f -> keys.add(f.key()));
-            after = page.hasNextPage() ? page.pagination().endCursor() : null;
-        } while (after != null);
+        KitPages.all(cursor -> kit.call(read(account, "list custom fields", priority),
+                api -> api.listCustomFields(account, PAGE, cursor)), CustomFieldPage::items, CustomFieldPage::pagination)
+                .forEach(f -> keys.add(f.key()));
         control.put(PK_PREFIX + account, SK_FIELDS, Map.of(VALUES, Items.stringList(keys)), CACHE_TTL);
         return keys;
     }

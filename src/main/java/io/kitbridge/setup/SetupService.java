@@ -7,6 +7,7 @@ import io.kitbridge.common.JsonInput;
 import io.kitbridge.common.Secrets;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitCall;
+import io.kitbridge.kit.KitPages;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitErrors;
@@ -263,29 +264,13 @@ public class SetupService {
     // ---------------------------------------------------------------- Kit calls
 
     private List<LegacyWebhook> listLegacy(String account) {
-        List<LegacyWebhook> all = new ArrayList<>();
-        String after = null;
-        do {
-            String cursor = after;
-            LegacyWebhookPage page = kit.call(KitCall.interactive(account, "list webhooks", true, MAX_WAIT),
-                    api -> api.listWebhooks(account, PAGE, cursor));
-            all.addAll(page.items());
-            after = page.hasNextPage() ? page.pagination().endCursor() : null;
-        } while (after != null);
-        return all;
+        return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhooks", true, MAX_WAIT),
+                api -> api.listWebhooks(account, PAGE, cursor)), LegacyWebhookPage::items, LegacyWebhookPage::pagination);
     }
 
     private List<WebhookEndpoint> listEndpoints(String account) {
-        List<WebhookEndpoint> all = new ArrayList<>();
-        String after = null;
-        do {
-            String cursor = after;
-            WebhookEndpointPage page = kit.call(KitCall.interactive(account, "list webhook endpoints", true, MAX_WAIT),
-                    api -> api.listWebhookEndpoints(account, PAGE, cursor));
-            all.addAll(page.items());
-            after = page.hasNextPage() ? page.pagination().endCursor() : null;
-        } while (after != null);
-        return all;
+        return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhook endpoints", true, MAX_WAIT),
+                api -> api.listWebhookEndpoints(account, PAGE, cursor)), WebhookEndpointPage::items, WebhookEndpointPage::pagination);
     }
 
     private void deleteLegacy(String account, long id) {
