@@ -138,7 +138,8 @@ public class KitGateway {
         java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {
             try {
-                budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+                budget.acquire(credential.budgetKey(), credential.kind().limit(budgetConfig), call.priority(),
+                        call.maxWait());
             } catch (io.kitbridge.budget.BudgetExhaustedException noPermit) {
                 KitException previous = lastFailure.get();
                 if (previous != null) {
