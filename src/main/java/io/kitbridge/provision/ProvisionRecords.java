@@ -60,8 +60,9 @@ final class ProvisionRecords {
         String firstName = saved != null && saved.firstName() != null ? saved.firstName()
                 : person.firstName() != null ? person.firstName() : prior == null ? null : prior.firstName();
         String state = saved != null ? saved.subscriberState().wireName() : prior.state();
-        return new MirrorRecord(account, id, person.email(), firstName, state, fields, new ArrayList<>(tags), ids,
-                now, MirrorRecord.SOURCE_PROVISION, null, prior == null ? null : prior.lastSeenSync(), now);
+        return MirrorRecord.builder(account, id).email(person.email()).firstName(firstName).state(state).fields(fields)
+                .tags(new ArrayList<>(tags)).tagIds(ids).writtenBy(MirrorRecord.SOURCE_PROVISION, now)
+                .lastSeenSync(prior == null ? null : prior.lastSeenSync()).build();
     }
 
     /** Before: what the mirror knew (fields, state, tags); after: what was asked (fields, tags). */
@@ -79,6 +80,7 @@ final class ProvisionRecords {
             m.put("tags", String.join(",", r.tags()));
             return m;
         }).orElse(null);
-        return new AuditEntry(null, ACTION, person.email(), subscriberId, outcome, ACTION, prior, after, detail);
+        return AuditEntry.of(ACTION, ACTION, person.email(), outcome).withSubscriberId(subscriberId).withChange(prior, after)
+                .withDetail(detail);
     }
 }

@@ -103,9 +103,9 @@ public class SetupService {
         after.put("mode", mode);
         after.put("events", String.join(",", events));
         after.put("registrations", Integer.toString(result.registrations().size()));
-        mirror.audit(account, new AuditEntry(null, "setup.webhooks", AUDIT_SUBJECT, null, "registered", "setup", null,
-                after, "created " + result.created() + ", kept " + result.kept() + ", removed " + result.removed().size()
-                        + " at " + result.targetUrl()));
+        mirror.audit(account, AuditEntry.of("setup.webhooks", "setup", AUDIT_SUBJECT, "registered").withChange(null, after)
+                .withDetail("created " + result.created() + ", kept " + result.kept() + ", removed "
+                        + result.removed().size() + " at " + result.targetUrl()));
         LOG.infof("webhooks of account %s: %s, created %d, kept %d, removed %d", account, mode, result.created(),
                 result.kept(), result.removed().size());
         return result;
