@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The REST client reads the same concrete records (KitClientTest, SetupFunctionTest, DeprovisionFunctionTest go
  * through it); this runs without a Quarkus boot.
  */
-class KitPagesTest {
+class KitPageShapeTest {
     /** As Quarkus configures it: unknown properties never fail (Kit adds fields). */
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
