@@ -110,36 +110,13 @@ public class ConnectionStore {
 
     /** As above, only while the item's version equals {@code expectedVersion} (null: unconditionally). */
     boolean update(String account, Map<String, AttributeValue> set, List<String> remove, Long expectedVersion) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET ");
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
-            names.put("#s" + i, e.getKey());
-            values.put(":s" + i, e.getValue());
-            expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
-            i++;
-        }
-        if (!remove.isEmpty()) {
-            expression.append(" REMOVE ");
-            for (int r = 0; r < remove.size(); r++) {
-                names.put("#r" + r, remove.get(r));
-                expression.append(r == 0 ? "" : ", ").append("#r").append(r);
-            }
-        }
-        String condition = null;
+        UpdateExpression update = UpdateExpression.of(set, remove);
         if (expectedVersion != null) {
-            names.put("#cv", Attr.VERSION);
-            values.put(":cv", Items.n(expectedVersion));
-            condition = "#cv = :cv";
+            update.onlyIf(Attr.VERSION, Items.n(expectedVersion));
         }
-        String conditionExpression = condition;
         try {
-            dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
-                    .updateExpression(expression.toString())
-                    .conditionExpression(conditionExpression)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
+            dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
+                    .key(Map.of(Attr.ACCOUNT, Items.s(account)))));
             return true;
         } catch (ConditionalCheckFailedException changed) {
             return false;

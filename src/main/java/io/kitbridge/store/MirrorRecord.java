@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * One subscriber as the identity mirror knows it. {@code eventAt} is the Kit-side time of the newest
  * change applied (webhook event time or sync read time): an older change never overwrites a newer one.
+ * New code builds one with {@link #builder} or {@link #toBuilder} rather than thirteen positional arguments.
  */
 @RegisterForReflection
 public record MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
@@ -18,4 +19,102 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     public static final String SOURCE_PROVISION = "provision";
     public static final String SOURCE_DEPROVISION = "deprovision";
     public static final String STATE_MISSING = "missing";
+
+    public static Builder builder(String account, long subscriberId) {
+        return new Builder(account, subscriberId);
+    }
+
+    /** A copy to change: every field as here. */
+    public Builder toBuilder() {
+        return new Builder(account, subscriberId).email(email).firstName(firstName).state(state).fields(fields).tags(tags)
+                .tagIds(tagIds).updatedAt(updatedAt).source(source).contentHash(contentHash).lastSeenSync(lastSeenSync)
+                .eventAt(eventAt);
+    }
+
+    /** Unset fields stay null (or 0): no content hash, never seen by a sync. */
+    public static final class Builder {
+        private final String account;
+        private final long subscriberId;
+        private String email;
+        private String firstName;
+        private String state;
+        private Map<String, String> fields = Map.of();
+        private List<String> tags = List.of();
+        private List<Long> tagIds = List.of();
+        private long updatedAt;
+        private String source;
+        private String contentHash;
+        private String lastSeenSync;
+        private long eventAt;
+
+        private Builder(String account, long subscriberId) {
+            this.account = account;
+            this.subscriberId = subscriberId;
+        }
+
+        public Builder email(String email) {
+            this.email = email;
+            return this;
+        }
+
+        public Builder firstName(String firstName) {
+            this.firstName = firstName;
+            return this;
+        }
+
+        public Builder state(String state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder fields(Map<String, String> fields) {
+            this.fields = fields;
+            return this;
+        }
+
+        public Builder tags(List<String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        public Builder tagIds(List<Long> tagIds) {
+            this.tagIds = tagIds;
+            return this;
+        }
+
+        public Builder updatedAt(long updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder contentHash(String contentHash) {
+            this.contentHash = contentHash;
+            return this;
+        }
+
+        public Builder lastSeenSync(String lastSeenSync) {
+            this.lastSeenSync = lastSeenSync;
+            return this;
+        }
+
+        public Builder eventAt(long eventAt) {
+            this.eventAt = eventAt;
+            return this;
+        }
+
+        /** Written by {@code source} at {@code now}, resting on a Kit observation of the same time. */
+        public Builder writtenBy(String source, long now) {
+            return source(source).updatedAt(now).eventAt(now);
+        }
+
+        public MirrorRecord build() {
+            return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
+                    contentHash, lastSeenSync, eventAt);
+        }
+    }
 }

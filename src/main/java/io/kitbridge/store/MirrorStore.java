@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -54,9 +53,6 @@ public class MirrorStore {
     static final String AFTER = "after";
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
-    /** Fixed width, so audit keys sort in time order (Instant.toString drops trailing zeros). */
-    static final java.time.format.DateTimeFormatter AUDIT_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
     private static final int MAX_BATCH_ATTEMPTS = 8;
 
     @Inject
@@ -281,7 +277,7 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
-        String at = entry.at() != null ? entry.at() : AUDIT_TIME.format(Instant.now(clock));
+        String at = entry.at() != null ? entry.at() : AuditEntry.time(clock.millis());
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
         item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));

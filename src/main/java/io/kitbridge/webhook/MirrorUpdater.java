@@ -15,9 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,9 +57,6 @@ public class MirrorUpdater {
 
     @Inject
     Clock clock;
-
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private volatile ExecutorService lookups;
 
@@ -298,7 +292,7 @@ public class MirrorUpdater {
 
     /** Fixed-width UTC time (always milliseconds), so audit entries sort by time as text. */
     static String at(long epochMillis) {
-        return AT.format(Instant.ofEpochMilli(epochMillis));
+        return AuditEntry.time(epochMillis);
     }
 
     static String action(InboundEvent ev) {

@@ -4,6 +4,7 @@ import io.kitbridge.common.Secrets;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.Items;
 import io.kitbridge.store.TableNames;
+import io.kitbridge.store.UpdateExpression;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -113,22 +114,9 @@ public class WebhookSecrets {
         put(set, remove, EVENTS, Items.stringList(webhooks.events() == null ? List.of() : webhooks.events()));
         set.put(UPDATED, Items.n(clock.instant().getEpochSecond()));
 
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET ");
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
-            names.put("#s" + i, e.getKey());
-            values.put(":s" + i, e.getValue());
-            expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
-            i++;
-        }
-        for (int r = 0; r < remove.size(); r++) {
-            names.put("#r" + r, remove.get(r));
-            expression.append(r == 0 ? " REMOVE " : ", ").append("#r").append(r);
-        }
-        dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(webhooks.account())))
-                .updateExpression(expression.toString()).expressionAttributeNames(names).expressionAttributeValues(values));
+        UpdateExpression update = UpdateExpression.of(set, remove);
+        dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
+                .key(Map.of(Attr.ACCOUNT, Items.s(webhooks.account())))));
         cache.remove(webhooks.account());
     }
 
