@@ -19,6 +19,9 @@ class OAuthStates {
     static final String ACCOUNT = "account";
     static final String VERIFIER = "verifier";
     static final String REDIRECT_URI = "redirectUri";
+    static final String LINK_ID = "linkId";
+    static final String REPLACE = "replace";
+    static final String ALLOW_DIFFERENT = "allowDifferentKitAccount";
 
     @Inject
     ControlStore control;
@@ -27,8 +30,11 @@ class OAuthStates {
     OAuthConfig config;
 
     void save(String state, PendingConnection pending) {
-        control.put(pk(state), SK, Map.of(ACCOUNT, Items.s(pending.account()), VERIFIER, Items.s(pending.verifier()),
-                REDIRECT_URI, Items.s(pending.redirectUri())), config.stateTtl());
+        ConnectLink link = pending.link();
+        control.put(pk(state), SK, Map.of(ACCOUNT, Items.s(link.account()), VERIFIER, Items.s(pending.verifier()),
+                REDIRECT_URI, Items.s(pending.redirectUri()), LINK_ID, Items.s(link.linkId()),
+                REPLACE, Items.bool(link.replace()), ALLOW_DIFFERENT, Items.bool(link.allowDifferentKitAccount())),
+                config.stateTtl());
     }
 
     /** The pending connection, once: absent when the state is unknown, expired or already used. */
@@ -41,7 +47,8 @@ class OAuthStates {
     }
 
     private static PendingConnection pending(Map<String, AttributeValue> item) {
-        return new PendingConnection(Items.strOr(item, ACCOUNT, null), Items.strOr(item, VERIFIER, null),
-                Items.strOr(item, REDIRECT_URI, null));
+        ConnectLink link = new ConnectLink(Items.strOr(item, LINK_ID, null), Items.strOr(item, ACCOUNT, null),
+                Items.boolOr(item, REPLACE, false), Items.boolOr(item, ALLOW_DIFFERENT, false));
+        return new PendingConnection(link, Items.strOr(item, VERIFIER, null), Items.strOr(item, REDIRECT_URI, null));
     }
 }
