@@ -156,6 +156,7 @@ public class OAuthService {
         } catch (KitException e) {
             if (TokenEndpoint.isInvalidGrant(e)) {
                 LOG.infof("Kit refused the authorisation code for account %s", account);
+                audit.record(account, "oauth.connect", "refused:code-rejected", outcomeDetails(link, null, Map.of()), null);
                 return OAuthPages.page(400, NOT_CONNECTED, "Kit refused the authorisation code for account '" + account
                         + "' (codes are single use and short-lived). Ask the operator for a new connect link.");
             }
@@ -164,7 +165,15 @@ public class OAuthService {
         if (t.refreshToken() == null || t.refreshToken().isBlank()) {
             throw new KitbridgeException("KitProtocolError", "Kit issued no refresh token for account '" + account + "'");
         }
-        KitAccount.Account kit = whoApproved(account, t.accessToken());
+        KitAccount.Account kit;
+        try {
+            kit = whoApproved(account, t.accessToken());
+        } catch (KitbridgeException e) {
+            // without knowing which Kit account approved, nothing is stored: the new tokens are dropped
+            audit.record(account, "oauth.connect", "failed:identity-unknown", outcomeDetails(link, null, Map.of()),
+                    e.errorType());
+            throw e;
+        }
         Optional<ConnectionStore.State> existing = connections.state(account);
         Long expectedVersion = null;
         if (existing.isPresent()) {
@@ -221,8 +230,10 @@ public class OAuthService {
     private static Map<String, String> outcomeDetails(ConnectLink link, KitAccount.Account kit, Map<String, String> more) {
         Map<String, String> details = new java.util.HashMap<>(more);
         details.put("account", link.account());
-        details.put("kitAccountId", String.valueOf(kit.id()));
-        details.put("kitAccountName", kit.name() == null ? "" : kit.name());
+        if (kit != null) {
+            details.put("kitAccountId", String.valueOf(kit.id()));
+            details.put("kitAccountName", kit.name() == null ? "" : kit.name());
+        }
         details.put("linkId", String.valueOf(link.linkId()));
         return details;
     }

@@ -205,6 +205,22 @@ class ConnectLinkTest {
     }
 
     @Test
+    void should_store_nothing_and_audit_when_kit_cannot_say_which_account_approved() {
+        // GIVEN Kit's GET /v4/account keeps failing (401: the account lost API access)
+        world.kit().faults().inject(io.kitbridge.sim.Fault.always("GET", "/v4/account", io.kitbridge.sim.FaultKind.STATUS, 401));
+        try {
+            // WHEN a connection completes with a valid link
+            OAuthFlow.RoundTrip trip = OAuthFlow.connect("unidentified");
+            // THEN the callback answers an error page and no connection was stored
+            assertEquals(502, status(trip.page()), trip.page().asString());
+            assertTrue(connections.state("unidentified").isEmpty());
+            assertEquals("failed:identity-unknown", mirror.history("unidentified", ConnectionAudit.SUBJECT, 1).get(0).outcome());
+        } finally {
+            world.kit().faults().clear();
+        }
+    }
+
+    @Test
     void should_list_connections_without_any_secret_and_disconnect_when_the_operator_asks() {
         // GIVEN an OAuth connection, an API-key connection and the configured "default" key (read by ARN)
         assertEquals(200, status(OAuthFlow.connect("listed").page()));
