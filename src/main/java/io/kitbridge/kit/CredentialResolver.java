@@ -39,6 +39,8 @@ public class CredentialResolver {
     private static final long REFRESH_RETRY_MILLIS = 1000;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Accounts {@link #requireConnected} found usable, until when. */
+    private final Map<String, Long> usable = new ConcurrentHashMap<>();
 
     public KitCredential resolve(String account) {
         return cached(validateAccount(account)).credential;
@@ -83,6 +85,7 @@ public class CredentialResolver {
     /** Forget what we know of an account (after a refresh, a revocation or a new connection). */
     public void invalidate(String account) {
         cache.remove(account);
+        usable.remove(account);
     }
 
     /** Whether "default" uses the configured API key (a value or a Secrets Manager reference), without reading it. */
@@ -99,10 +102,16 @@ public class CredentialResolver {
         if (DEFAULT_ACCOUNT.equals(name) && hasConfiguredApiKey()) {
             return;
         }
+        long now = clock.millis();
+        Long until = usable.get(name);
+        if (until != null && until > now) {
+            return; // a burst of lookups costs one read per credential-cache-ttl, like a resolved credential
+        }
         ConnectionStore.State state = connections.state(name).orElseThrow(() -> unknown(name));
         if (state.isBroken()) {
             throw disconnected(name, state.statusReason());
         }
+        usable.put(name, now + config.credentialCacheTtl().toMillis());
     }
 
     public static String validateAccount(String account) {

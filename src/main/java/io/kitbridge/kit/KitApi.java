@@ -39,6 +39,11 @@ public interface KitApi {
     @Path("/v4/account")
     KitAccount account(@HeaderParam(ACCESS_TOKEN_HEADER) String accessToken);
 
+    /** Which Kit account a stored connection (an API key) reaches. */
+    @GET
+    @Path("/v4/account")
+    KitAccount accountOf(@HeaderParam(ACCOUNT_HEADER) String account);
+
     // ---- subscribers
 
     @GET

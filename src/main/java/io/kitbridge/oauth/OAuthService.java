@@ -183,7 +183,8 @@ public class OAuthService {
                         + describe(stored) + "). Nothing was changed; to replace it, ask the operator for a connect link "
                         + "with replace: true.");
             }
-            boolean sameKitAccount = stored.kitAccountId() != null && stored.kitAccountId().equals(kit.id());
+            Long recorded = stored.kitAccountId() != null ? stored.kitAccountId() : apiKeyKitAccount(stored);
+            boolean sameKitAccount = recorded != null && recorded.equals(kit.id());
             if (!sameKitAccount && !link.allowDifferentKitAccount()) {
                 return refused(link, kit, "different-kit-account", "Account '" + account + "' is connected to "
                         + describe(stored) + ", but Kit account " + kit.id() + " (" + kit.name() + ") approved this "
@@ -217,6 +218,24 @@ public class OAuthService {
             throw new KitbridgeException("KitProtocolError", "Kit's GET /v4/account named no account id");
         }
         return who.account();
+    }
+
+    /**
+     * An API-key connection records no Kit account: ask Kit with the key itself (its budget). Null when that is
+     * not possible (a broken or unreadable connection): then only a link allowing another Kit account replaces it.
+     */
+    private Long apiKeyKitAccount(ConnectionStore.State stored) {
+        if (!io.kitbridge.store.Connection.KIND_API_KEY.equals(stored.kind()) || stored.isBroken()) {
+            return null;
+        }
+        try {
+            KitAccount who = gateway.call(KitCall.interactive(stored.account(), "get-account", true, IDENTITY_WAIT),
+                    api -> api.accountOf(stored.account()));
+            return who == null || who.account() == null ? null : who.account().id();
+        } catch (KitbridgeException e) {
+            LOG.infof("could not ask Kit which account the API key of %s reaches: %s", stored.account(), e.errorType());
+            return null;
+        }
     }
 
     /** 409: the stored connection stays exactly as it was; the new tokens are dropped (never stored). */

@@ -205,6 +205,23 @@ class ConnectLinkTest {
     }
 
     @Test
+    void should_replace_an_api_key_connection_only_by_the_kit_account_its_key_reaches_when_replace_is_true() {
+        // GIVEN a name connected by an API key of the primary Kit account (Kit says so at GET /v4/account)
+        connections.putApiKey("keyedsame", KitWorld.API_KEY);
+        Map<String, AttributeValue> before = rawItem("keyedsame");
+        long other = kit().addKitAccount("Another Ltd");
+        // WHEN another Kit account approves a replace link, THEN 409 and nothing changed
+        OAuthFlow.RoundTrip refused = OAuthFlow.connect("keyedsame", true, false, SimAdmin.sessionCookie(other));
+        assertEquals(409, status(refused.page()), refused.page().asString());
+        assertEquals(before, rawItem("keyedsame"));
+        // WHEN the Kit account the key reaches approves it, THEN the key is replaced by the OAuth connection
+        OAuthFlow.RoundTrip replaced = OAuthFlow.connect("keyedsame", true, false, null);
+        assertEquals(200, status(replaced.page()), replaced.page().asString());
+        assertEquals("oauth", connections.state("keyedsame").orElseThrow().kind());
+        assertNull(connections.find("keyedsame").orElseThrow().apiKey());
+    }
+
+    @Test
     void should_store_nothing_and_audit_when_kit_cannot_say_which_account_approved() {
         // GIVEN Kit's GET /v4/account keeps failing (401: the account lost API access)
         world.kit().faults().inject(io.kitbridge.sim.Fault.always("GET", "/v4/account", io.kitbridge.sim.FaultKind.STATUS, 401));
