@@ -34,10 +34,10 @@ class ConnectLinks {
     Minted mint(String account, boolean replace, boolean allowDifferentKitAccount) {
         String value = Pkce.newState();
         String linkId = UUID.randomUUID().toString();
-        control.put(pk(value), SK, Map.of(LINK_ID, Items.s(linkId), ACCOUNT, Items.s(account),
-                REPLACE, Items.bool(replace), ALLOW_DIFFERENT, Items.bool(allowDifferentKitAccount)), config.linkTtl());
+        ConnectLink link = new ConnectLink(linkId, account, replace, allowDifferentKitAccount);
+        control.put(pk(value), SK, attributes(link), config.linkTtl());
         Instant expiresAt = Instant.ofEpochSecond(control.nowSeconds() + config.linkTtl().toSeconds());
-        return new Minted(value, new ConnectLink(linkId, account, replace, allowDifferentKitAccount), expiresAt);
+        return new Minted(value, link, expiresAt);
     }
 
     /**
@@ -58,7 +58,13 @@ class ConnectLinks {
         return PK_PREFIX + Pkce.hash(value);
     }
 
-    private static ConnectLink link(Map<String, AttributeValue> item) {
+    /** The link's attributes as stored (here, and carried on by the OAuth state it starts). */
+    static Map<String, AttributeValue> attributes(ConnectLink link) {
+        return Map.of(LINK_ID, Items.s(link.linkId()), ACCOUNT, Items.s(link.account()),
+                REPLACE, Items.bool(link.replace()), ALLOW_DIFFERENT, Items.bool(link.allowDifferentKitAccount()));
+    }
+
+    static ConnectLink link(Map<String, AttributeValue> item) {
         return new ConnectLink(Items.strOr(item, LINK_ID, null), Items.strOr(item, ACCOUNT, null),
                 Items.boolOr(item, REPLACE, false), Items.boolOr(item, ALLOW_DIFFERENT, false));
     }
