@@ -43,7 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
         @ResourceArg(name = "secretsManager", value = "true"),
         @ResourceArg(name = "kitbridge.oauth.client-id", value = "kb-client"),
         @ResourceArg(name = "kitbridge.oauth.redirect-uri", value = ConnectLinkTest.REDIRECT),
-        @ResourceArg(name = "kitbridge.oauth.authorize-url", value = "${kitbridge.kit.base-url}/oauth/authorize")})
+        @ResourceArg(name = "kitbridge.oauth.authorize-url", value = "${kitbridge.kit.base-url}/oauth/authorize"),
+        // the older key: connect links use it through kitbridge.public-api.base-url
+        @ResourceArg(name = "kitbridge.webhook.base-url", value = "https://hooks.kitbridge.example.com/")})
 class ConnectLinkTest {
     static final String REDIRECT = "https://kitbridge.example.com/oauth/callback";
 
@@ -111,7 +113,7 @@ class ConnectLinkTest {
         // THEN it has the contract's shape: the public base URL, the account, >= 128 random bits, an expiry ~15 min ahead
         assertEquals("acme", minted.jsonPath().getString("account"));
         assertFalse(minted.jsonPath().getBoolean("replace"));
-        assertTrue(url.startsWith("https://kitbridge.example.com/oauth/start?account=acme&link="), url);
+        assertTrue(url.startsWith("https://hooks.kitbridge.example.com/oauth/start?account=acme&link="), url);
         assertTrue(link.length() >= 43, "256 bits, base64url");
         long ttl = Instant.parse(minted.jsonPath().getString("expiresAt")).getEpochSecond() - Instant.now().getEpochSecond();
         assertTrue(ttl > 14 * 60 && ttl <= 15 * 60, "expires in " + ttl + " s");
