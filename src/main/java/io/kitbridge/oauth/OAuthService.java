@@ -9,13 +9,17 @@ import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitAccount;
 import io.kitbridge.kit.KitCall;
 import io.kitbridge.kit.KitException;
+import io.kitbridge.kit.KitGateway;
 import io.kitbridge.kit.TokenResponse;
+import io.kitbridge.store.Connection;
 import io.kitbridge.store.ConnectionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +37,7 @@ public class OAuthService {
     static final String START = "/oauth/start";
     static final String CALLBACK = "/oauth/callback";
     private static final String NOT_CONNECTED = "Not connected";
-    private static final java.time.Duration IDENTITY_WAIT = java.time.Duration.ofSeconds(10);
+    private static final Duration IDENTITY_WAIT = Duration.ofSeconds(10);
 
     @Inject
     OAuthConfig config;
@@ -57,7 +61,7 @@ public class OAuthService {
     ConnectLinks links;
 
     @Inject
-    io.kitbridge.kit.KitGateway gateway;
+    KitGateway gateway;
 
     @Inject
     Clock clock;
@@ -225,7 +229,7 @@ public class OAuthService {
      * not possible (a broken or unreadable connection): then only a link allowing another Kit account replaces it.
      */
     private Long apiKeyKitAccount(ConnectionStore.State stored) {
-        if (!io.kitbridge.store.Connection.KIND_API_KEY.equals(stored.kind()) || stored.isBroken()) {
+        if (!Connection.KIND_API_KEY.equals(stored.kind()) || stored.isBroken()) {
             return null;
         }
         try {
@@ -247,7 +251,7 @@ public class OAuthService {
     }
 
     private static Map<String, String> outcomeDetails(ConnectLink link, KitAccount.Account kit, Map<String, String> more) {
-        Map<String, String> details = new java.util.HashMap<>(more);
+        Map<String, String> details = new HashMap<>(more);
         details.put("account", link.account());
         if (kit != null) {
             details.put("kitAccountId", String.valueOf(kit.id()));
