@@ -125,8 +125,19 @@ public class KitGateway {
         return through(guard, attempt, "Kit's OAuth token endpoint has been failing");
     }
 
+    /**
+     * A request with an OAuth access token that is not stored yet (the callback asks Kit whose it is before
+     * deciding to keep it): the account's OAuth budget and guard, no refresh, no broken-marking.
+     */
+    public <T> T callWithAccessToken(KitCall call, String accessToken, Function<KitApi, T> request) {
+        return guarded(call, KitCredential.oauth(call.account(), accessToken), request);
+    }
+
     private <T> T guarded(KitCall call, Function<KitApi, T> request) {
-        KitCredential credential = credentials.resolve(call.account());
+        return guarded(call, credentials.resolve(call.account()), request);
+    }
+
+    private <T> T guarded(KitCall call, KitCredential credential, Function<KitApi, T> request) {
         Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
         java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {

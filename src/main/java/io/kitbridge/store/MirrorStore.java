@@ -64,6 +64,9 @@ public class MirrorStore {
     @Inject
     Clock clock;
 
+    @Inject
+    AuditConfig auditConfig;
+
     public static String normalizeEmail(String email) {
         return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
     }
@@ -298,16 +301,19 @@ public class MirrorStore {
         if (entry.detail() != null) {
             item.put(DETAIL, Items.s(entry.detail()));
         }
+        item.put(Attr.EXPIRES_AT, Items.n(clock.instant().plus(auditConfig.retention()).getEpochSecond()));
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
     }
 
-    /** Newest first. */
+    /** Newest first; entries past kitbridge.audit.retention are skipped (TTL deletes late, dynalite never). */
     public List<AuditEntry> history(String account, String email, int limit) {
         QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
                 .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .filterExpression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK, "#expiresAt", Attr.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":account", Items.s(account),
-                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#")))
+                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#"),
+                        ":now", Items.n(clock.instant().getEpochSecond())))
                 .scanIndexForward(false)
                 .limit(limit));
         return page.items().stream().map(item -> new AuditEntry(Items.strOr(item, AT, ""), Items.strOr(item, ACTION, ""),

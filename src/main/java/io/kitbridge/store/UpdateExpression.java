@@ -43,7 +43,21 @@ public final class UpdateExpression {
     public UpdateExpression onlyIf(String attribute, AttributeValue expected) {
         names.put("#cv", attribute);
         values.put(":cv", expected);
-        condition = "#cv = :cv";
+        return and("#cv = :cv");
+    }
+
+    /** Only while none of {@code attributes} exists on the item (e.g. "no credential stored yet"). */
+    public UpdateExpression onlyIfAbsent(String... attributes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < attributes.length; i++) {
+            names.put("#na" + i, attributes[i]);
+            sb.append(i == 0 ? "" : " AND ").append("attribute_not_exists(#na").append(i).append(')');
+        }
+        return and(sb.toString());
+    }
+
+    private UpdateExpression and(String clause) {
+        condition = condition == null ? clause : condition + " AND " + clause;
         return this;
     }
 

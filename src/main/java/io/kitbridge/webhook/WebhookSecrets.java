@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -51,11 +50,29 @@ public class WebhookSecrets {
     @Inject
     Clock clock;
 
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private volatile BoundedCache<String, Cached> cache;
+
+    private BoundedCache<String, Cached> cache() {
+        BoundedCache<String, Cached> c = cache;
+        if (c == null) {
+            synchronized (this) {
+                if (cache == null) {
+                    cache = new BoundedCache<>(config.secretCacheSize());
+                }
+                c = cache;
+            }
+        }
+        return c;
+    }
+
+    /** Entries held now (tests: the bound holds under a flood of unknown account names). */
+    int cachedAccounts() {
+        return cache().size();
+    }
 
     /** Cached view; throws the SDK's exception when DynamoDB cannot be read (the handler answers 503). */
     public AccountWebhooks get(String account) {
-        Cached cached = cache.get(account);
+        Cached cached = cache().get(account);
         long now = clock.millis();
         if (cached != null && cached.until > now) {
             return cached.value;
@@ -68,7 +85,7 @@ public class WebhookSecrets {
      * up at once, while a flood of forged deliveries still costs at most one read per interval.
      */
     public AccountWebhooks reloadAfterFailure(String account) {
-        Cached cached = cache.get(account);
+        Cached cached = cache().get(account);
         if (cached != null && clock.millis() - cached.loadedAt < RELOAD_INTERVAL_MS) {
             return cached.value;
         }
@@ -94,7 +111,7 @@ public class WebhookSecrets {
         register(value);
         long now = clock.millis();
         long ttl = value.isEmpty() ? Math.min(NEGATIVE_CACHE_MS, config.secretCacheTtl().toMillis()) : config.secretCacheTtl().toMillis();
-        cache.put(account, new Cached(value, now, now + ttl));
+        cache().put(account, new Cached(value, now, now + ttl));
         return value;
     }
 
@@ -117,11 +134,11 @@ public class WebhookSecrets {
         UpdateExpression update = UpdateExpression.of(set, remove);
         dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
                 .key(Map.of(Attr.ACCOUNT, Items.s(webhooks.account())))));
-        cache.remove(webhooks.account());
+        cache().remove(webhooks.account());
     }
 
     public void invalidate(String account) {
-        cache.remove(account);
+        cache().remove(account);
     }
 
     private static void register(AccountWebhooks w) {
