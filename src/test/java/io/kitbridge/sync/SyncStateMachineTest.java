@@ -32,13 +32,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "30000"),
-        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "5s"),
-        @ResourceArg(name = "kitbridge.sync.max-invocations-per-execution", value = "6")})
+        @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = SyncStateMachineTest.UNITS_PER_INVOCATION),
+        @ResourceArg(name = "kitbridge.sync.max-invocations-per-execution", value = "" + SyncStateMachineTest.INVOCATIONS_PER_EXECUTION)})
 class SyncStateMachineTest {
     static final int SUBSCRIBERS = 100_000;
     static final int TAGS = 20;
     static final String SUBSCRIBER_LIST = "/v4/subscribers";
     static final String TAG_LIST = "/v4/tags/\\d+/subscribers";
+    /** Units of work per invocation: the run's length in invocations is a count, not a matter of machine speed. */
+    static final String UNITS_PER_INVOCATION = "40";
+    static final int INVOCATIONS_PER_EXECUTION = 6;
 
     World world;
 
@@ -48,6 +51,8 @@ class SyncStateMachineTest {
     @Test
     @Order(1)
     void should_mirror_every_subscriber_state_field_and_tag_when_a_full_sync_runs_through_the_state_machine() {
+        // guards: continue-as-new depended on machine speed (max-invocation-time=5s; a fast host finished in 5
+        // invocations, under the 6 that hand over). Now each invocation does at most 40 units of work.
         // GIVEN a 100k-subscriber account: mixed states, 20 tags, three custom fields
         SimAdmin sim = world.kit().admin();
         sim.seed(new SeedSpec(SUBSCRIBERS, TAGS, List.of("company", "plan", "role"), 7L));
@@ -59,6 +64,10 @@ class SyncStateMachineTest {
         assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
         JsonNode output = run.path("output");
         assertEquals("completed", output.path("outcome").asText(), output.toString());
+        long units = SUBSCRIBERS / 1000 + tagPagesMinimum(sim); // Kit pages alone, before the mirror passes
+        long minimumInvocations = (units + Integer.parseInt(UNITS_PER_INVOCATION) - 1) / Integer.parseInt(UNITS_PER_INVOCATION);
+        assertTrue(minimumInvocations > INVOCATIONS_PER_EXECUTION, "the test data must force a hand-over");
+        assertTrue(run.path("invocations").asInt() >= minimumInvocations, run.toString());
         assertTrue(run.path("executions").size() > 1, "expected continue-as-new: " + run.path("executions"));
         assertEquals(0, run.path("lambdaErrors").asInt(), run.toString());
         // AND every subscriber, state, field and tag membership in the mirror matches Kit
