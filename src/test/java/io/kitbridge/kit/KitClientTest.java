@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KitWorld.class, initArgs = {
         @io.quarkus.test.common.ResourceArg(name = "limit", value = "6000"),
         @io.quarkus.test.common.ResourceArg(name = "oauthLimit", value = "6000"),
-        @io.quarkus.test.common.ResourceArg(name = "quarkus.rest-client.kit.read-timeout", value = "1500"),
+        @io.quarkus.test.common.ResourceArg(name = "quarkus.rest-client.kit.read-timeout", value = "3000"),
         @io.quarkus.test.common.ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
 class KitClientTest {
     static final String ACCOUNT = "default";
@@ -465,7 +465,7 @@ class KitClientTest {
         assertEquals(502, html.status());
         assertFalse(html.getMessage().contains("<"), "HTML is flattened: " + html.getMessage());
 
-        world.kit().faults().inject(Fault.latency("GET", "/v4/webhook_endpoints", 3_000).withTimes(1));
+        world.kit().faults().inject(Fault.latency("GET", "/v4/webhook_endpoints", 10_000).withTimes(1));
         KitException late = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhookEndpoints(acct, null, null)));
         assertEquals(KitErrorKind.TRANSPORT, late.kind());
 
