@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
-        @ResourceArg(name = "limit", value = "6000"),
+        @ResourceArg(name = "limit", value = "60000"), // a permit every ~1 ms: no invocation ever waits for one, so invocation n is unit n
         @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
         @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
         @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
