@@ -2,6 +2,7 @@ package io.kitbridge.kit;
 
 import io.kitbridge.budget.BudgetConfig;
 import io.kitbridge.budget.RateBudget;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,11 +50,20 @@ public class KitGateway {
     private static final String NO_CREDENTIAL_GUARD = "#oauth-token";
 
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreakerState> breakerStates = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong requestsSent = new java.util.concurrent.atomic.AtomicLong();
 
     /** Kit requests this process has sent (each attempt counts); functions report their delta. */
     public long requestsSent() {
         return requestsSent.get();
+    }
+
+    /**
+     * The account's circuit breaker as of its last transition (CLOSED until it first opens). An open breaker moves
+     * to HALF_OPEN only when a call arrives after the delay, so this changes only as calls are made.
+     */
+    public CircuitBreakerState circuitState(String account) {
+        return breakerStates.getOrDefault(account, CircuitBreakerState.CLOSED);
     }
 
     public KitCredential credential(String account) {
@@ -112,11 +122,11 @@ public class KitGateway {
      * endpoint): no budget permit, but the same retries of transient faults, with a circuit breaker of its own.
      */
     public <T> T callWithoutCredential(KitCall call, Function<KitApi, T> request) {
-        Guard guard = guards.computeIfAbsent(NO_CREDENTIAL_GUARD, a -> newGuard());
+        Guard guard = guards.computeIfAbsent(NO_CREDENTIAL_GUARD, this::newGuard);
         Supplier<Object> attempt = () -> {
             requestsSent.incrementAndGet();
             try {
-                return request.apply(api);
+                return nonEmpty(call, request.apply(api));
             } catch (RuntimeException failure) {
                 KitException kit = KitErrors.fromThrowable(failure);
                 throw kit.repeatable(call.repeatable() && kit.isTransient());
@@ -138,7 +148,7 @@ public class KitGateway {
     }
 
     private <T> T guarded(KitCall call, KitCredential credential, Function<KitApi, T> request) {
-        Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
+        Guard guard = guards.computeIfAbsent(credential.account(), this::newGuard);
         java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {
             try {
@@ -154,7 +164,7 @@ public class KitGateway {
             }
             requestsSent.incrementAndGet();
             try {
-                return request.apply(api);
+                return nonEmpty(call, request.apply(api));
             } catch (RuntimeException failure) {
                 KitException kit = KitErrors.fromThrowable(failure);
                 lastFailure.set(kit);
@@ -183,7 +193,18 @@ public class KitGateway {
         }
     }
 
-    private Guard newGuard() {
+    /**
+     * Every Kit call we make expects a JSON body (no-content answers are typed RestResponse&lt;Void&gt;): the REST
+     * client hands back null for an empty 200, which must not read as "nothing there" (an empty page).
+     */
+    private static <T> T nonEmpty(KitCall call, T result) {
+        if (result == null) {
+            throw KitErrors.emptyBody(call.operation());
+        }
+        return result;
+    }
+
+    private Guard newGuard(String key) {
         KitConfig.Retry retry = config.retry();
         KitConfig.CircuitBreaker breaker = config.circuitBreaker();
         return Guard.create()
@@ -200,6 +221,14 @@ public class KitGateway {
                 .failureRatio(breaker.failureRatio())
                 .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                 .when(e -> e instanceof KitException kit && kit.isTransient())
+                .onStateChange(state -> {
+                    breakerStates.put(key, state);
+                    if (state == CircuitBreakerState.OPEN) {
+                        LOG.warnf("Kit circuit breaker for %s opened: calls pause %d ms", key, breaker.delay().toMillis());
+                    } else {
+                        LOG.infof("Kit circuit breaker for %s: %s", key, state);
+                    }
+                })
                 .done()
                 .build();
     }

@@ -26,6 +26,14 @@ public interface SyncConfig {
     @WithDefault("40s")
     Duration maxInvocationTime();
 
+    /**
+     * Units of work (a Kit page, a mirror slice) one invocation does at most, whatever time is left; 0 (default):
+     * no cap, only max-invocation-time ends an invocation. A cap makes the number of invocations, and so when a run
+     * continues as new, independent of how fast the host is (tests rely on that).
+     */
+    @WithDefault("0")
+    int maxUnitsPerInvocation();
+
     /** Repair drift between provision's desired state and Kit (PUT fields, tag calls), within the bulk budget. */
     @WithDefault("false")
     boolean repairDrift();

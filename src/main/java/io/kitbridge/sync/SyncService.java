@@ -99,6 +99,7 @@ public class SyncService {
         boolean progressed = false;
         long budget = config.maxInvocationTime().toNanos();
         long longestUnit = 0;
+        int units = 0;
         s.add(SyncState.INVOCATIONS, 1);
         try {
             while (!s.finished()) {
@@ -106,10 +107,14 @@ public class SyncService {
                 if (progressed && elapsed + longestUnit * 3 / 2 > budget) {
                     return running(call, s, 0, "invocation time budget used; continuing at once");
                 }
+                if (config.maxUnitsPerInvocation() > 0 && units >= config.maxUnitsPerInvocation()) {
+                    return running(call, s, 0, "invocation did its " + units + " units of work; continuing at once");
+                }
                 long unitStart = System.nanoTime();
                 s.consecutiveErrors = 0;
                 step(s);
                 progressed = true;
+                units++;
                 s.lastError = null;
                 longestUnit = Math.max(longestUnit, System.nanoTime() - unitStart);
             }

@@ -63,6 +63,47 @@ class GcraTest {
     }
 
     @Test
+    void should_grant_only_the_burst_plus_one_at_an_instant_however_long_the_budget_was_idle() {
+        // GIVEN a schedule last used an hour ago
+        Gcra gcra = new Gcra(60_000, 1_000, 600, 2, 0.2);
+        BudgetState s = gcra.grant(BudgetState.EMPTY, Priority.INTERACTIVE, 0);
+        long now = 3_600_000;
+        // WHEN callers take every permit available at one instant
+        int granted = 0;
+        while (gcra.earliest(s, Priority.INTERACTIVE, now) <= now && granted < 100) {
+            s = gcra.grant(s, Priority.INTERACTIVE, now);
+            granted++;
+        }
+        // THEN idle time buys no credit beyond the burst: a window's limit never arrives at once
+        assertEquals(3, granted);
+        assertEquals(gcra.intervalMillis(), gcra.earliest(s, Priority.INTERACTIVE, now) - now);
+    }
+
+    @Test
+    void should_grant_one_permit_per_interval_when_time_advances_in_steps_shorter_than_the_burst() {
+        // GIVEN a drained schedule (Kit's OAuth limit: a permit every ~100 ms) and 25 ms steps for one second
+        Gcra gcra = new Gcra(60_000, 1_000, 600, 2, 0.2);
+        BudgetState s = BudgetState.EMPTY;
+        long now = 0;
+        while (gcra.earliest(s, Priority.INTERACTIVE, now) <= now) {
+            s = gcra.grant(s, Priority.INTERACTIVE, now);
+        }
+        int granted = 0;
+        // WHEN at every step callers take what is available
+        for (int step = 0; step < 40; step++) {
+            now += 25;
+            while (gcra.earliest(s, Priority.INTERACTIVE, now) <= now) {
+                s = gcra.grant(s, Priority.INTERACTIVE, now);
+                granted++;
+            }
+        }
+        // THEN they got exactly the schedule's rate, give or take the phase of the first slot
+        long perSecond = 1_000 / gcra.intervalMillis();
+        assertTrue(granted >= perSecond && granted <= perSecond + 1, granted + " permits at one per "
+                + gcra.intervalMillis() + " ms");
+    }
+
+    @Test
     void should_sustain_at_least_ninety_percent_of_kits_limit() {
         assertTrue(new Gcra(60_000, 1_000, 120, 2, 0.2).sustainedPerWindow(60_000) >= 108);
         assertTrue(new Gcra(60_000, 1_000, 600, 2, 0.2).sustainedPerWindow(60_000) >= 540);

@@ -8,24 +8,33 @@ import io.kitbridge.sim.SimSubscriber;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {@ResourceArg(name = "function", value = "deprovision"),
-        @ResourceArg(name = "limit", value = "6000")})
+        @ResourceArg(name = "limit", value = "6000"),
+        @ResourceArg(name = "kitbridge.deprovision.max-per-hour", value = "" + DeprovisionFunctionTest.MAX_PER_HOUR)})
 class DeprovisionFunctionTest {
+    /** The guard's limit in this world: the default (100) proves nothing more and took 100 Lambda invocations. */
+    static final int MAX_PER_HOUR = 10;
+
     World world;
 
     @Inject
     MirrorStore mirror;
+
+    @Inject
+    TestClock clock;
 
     private long personWithTags(String email, int tags) {
         long id = world.kit().admin().createSubscriber(email, "Leaver");
@@ -95,25 +104,27 @@ class DeprovisionFunctionTest {
     }
 
     @Test
-    void should_refuse_the_101st_in_an_hour_unless_forced() {
-        // GIVEN the default guard of 100 per hour and 101 people to remove (separate account: same key)
+    void should_refuse_one_more_than_the_hourly_limit_unless_forced() {
+        // GIVEN a guard of MAX_PER_HOUR per hour and one more person than that to remove (separate account: same key)
         io.kitbridge.store.ConnectionStore connections = io.quarkus.arc.Arc.container().instance(io.kitbridge.store.ConnectionStore.class).get();
         connections.putApiKey("guarded", KitWorld.API_KEY);
         String prefix = "guard" + System.nanoTime() + "-";
-        for (int i = 0; i < 101; i++) {
+        // AND the clock just past the start of an hour: all of it falls in one hourly bucket, however long it takes
+        clock.advance(Duration.ofSeconds(3600 - clock.instant().getEpochSecond() % 3600 + 1));
+        for (int i = 0; i <= MAX_PER_HOUR; i++) {
             world.kit().admin().createSubscriber(prefix + i + "@example.com", null);
         }
-        // WHEN 100 are deprovisioned
-        for (int i = 0; i < 100; i++) {
+        // WHEN MAX_PER_HOUR are deprovisioned
+        for (int i = 0; i < MAX_PER_HOUR; i++) {
             Response r = Lambda.invoke(Map.of("account", "guarded", "email", prefix + i + "@example.com"));
             assertEquals("deprovisioned", r.jsonPath().getString("outcome"), r.asString());
         }
-        // THEN the 101st is refused and nothing happens to that person, unless forced
+        // THEN the next one is refused and nothing happens to that person, unless forced
         long unsubscribesBefore = world.kit().log().count("POST", ".*/unsubscribe");
-        Response refused = Lambda.invoke(Map.of("account", "guarded", "email", prefix + "100@example.com"));
+        Response refused = Lambda.invoke(Map.of("account", "guarded", "email", prefix + MAX_PER_HOUR + "@example.com"));
         assertEquals("DeprovisionLimitExceeded", Lambda.errorType(refused), refused.asString());
         assertEquals(unsubscribesBefore, world.kit().log().count("POST", ".*/unsubscribe"));
-        Response forced = Lambda.invoke(Map.of("account", "guarded", "email", prefix + "100@example.com", "force", true));
+        Response forced = Lambda.invoke(Map.of("account", "guarded", "email", prefix + MAX_PER_HOUR + "@example.com", "force", true));
         assertEquals("deprovisioned", forced.jsonPath().getString("outcome"), forced.asString());
     }
 

@@ -13,6 +13,7 @@ import io.kitbridge.sim.OAuthTokens;
 import io.kitbridge.sim.SeedSpec;
 import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.testing.KitWorld;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KitWorld.class, initArgs = {
         @io.quarkus.test.common.ResourceArg(name = "limit", value = "6000"),
         @io.quarkus.test.common.ResourceArg(name = "oauthLimit", value = "6000"),
-        @io.quarkus.test.common.ResourceArg(name = "quarkus.rest-client.kit.read-timeout", value = "1500"),
+        @io.quarkus.test.common.ResourceArg(name = "quarkus.rest-client.kit.read-timeout", value = "3000"),
         @io.quarkus.test.common.ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
 class KitClientTest {
     static final String ACCOUNT = "default";
@@ -57,6 +58,9 @@ class KitClientTest {
 
     @Inject
     CredentialResolver credentials;
+
+    @Inject
+    TestClock clock;
 
     @BeforeEach
     void reset() {
@@ -390,18 +394,35 @@ class KitClientTest {
 
     @Test
     void should_hand_wait_to_caller_and_budget_when_429_has_no_retry_after() {
+        // guards: the pause was waited out with a sleep; the application's clock is frozen and moved instead
         String acct = isolatedAccount();
-        // GIVEN Kit answers 429 with the plain-text body and no Retry-After
-        world.kit().faults().inject(Fault.once("GET", "/v4/tags", FaultKind.RATE_LIMIT, 0));
-        long before = world.kit().log().count("GET", "/v4/tags");
-        // WHEN we call
-        KitException limited = assertThrows(KitException.class, () -> on(acct, true, api -> api.listTags(acct, null, null)));
-        // THEN it is a typed 429, not retried blindly, with a backoff wait handed back
-        assertEquals(KitErrorKind.RATE_LIMITED, limited.kind());
-        assertEquals(before + 1, world.kit().log().count("GET", "/v4/tags"));
-        assertTrue(limited.retryAfter().isPresent());
-        assertTrue(limited.retryAfter().get().toMillis() > 0 && limited.retryAfter().get().toSeconds() <= 60);
-        waitOut(limited);
+        clock.freeze();
+        try {
+            // GIVEN Kit answers 429 with the plain-text body and no Retry-After
+            world.kit().faults().inject(Fault.once("GET", "/v4/tags", FaultKind.RATE_LIMIT, 0));
+            long before = world.kit().log().count("GET", "/v4/tags");
+            // WHEN we call
+            KitException limited = assertThrows(KitException.class, () -> on(acct, true, api -> api.listTags(acct, null, null)));
+            // THEN it is a typed 429, not retried blindly, with a backoff wait handed back
+            assertEquals(KitErrorKind.RATE_LIMITED, limited.kind());
+            assertEquals(before + 1, world.kit().log().count("GET", "/v4/tags"));
+            assertTrue(limited.retryAfter().isPresent());
+            Duration pause = limited.retryAfter().get();
+            assertTrue(pause.toMillis() > 0 && pause.toSeconds() <= 60, pause.toString());
+            // AND the budget holds every caller of the key: one that may not wait is told how long, nothing is sent
+            long sent = world.kit().log().size();
+            io.kitbridge.budget.BudgetExhaustedException held = assertThrows(io.kitbridge.budget.BudgetExhaustedException.class,
+                    () -> gateway.call(KitCall.interactive(ACCOUNT, "test", true, Duration.ZERO), api -> api.listTags(ACCOUNT, null, null)));
+            assertTrue(held.waitHint().compareTo(pause) >= 0, held.waitHint() + " < " + pause);
+            assertEquals(sent, world.kit().log().size());
+            // WHEN the pause has passed
+            clock.advance(pause);
+            // THEN calls reach Kit again
+            assertNotNull(kit(api -> api.listTags(ACCOUNT, null, null)));
+            assertEquals(sent + 1, world.kit().log().size());
+        } finally {
+            clock.resume();
+        }
     }
 
     @Test
@@ -444,50 +465,83 @@ class KitClientTest {
         assertEquals(502, html.status());
         assertFalse(html.getMessage().contains("<"), "HTML is flattened: " + html.getMessage());
 
-        world.kit().faults().inject(Fault.latency("GET", "/v4/webhook_endpoints", 3_000).withTimes(1));
+        world.kit().faults().inject(Fault.latency("GET", "/v4/webhook_endpoints", 10_000).withTimes(1));
         KitException late = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhookEndpoints(acct, null, null)));
         assertEquals(KitErrorKind.TRANSPORT, late.kind());
 
+        // guards: an empty 200 was accepted either as an error or as an empty page; an empty page would read as
+        // "the account has no tags", so it must be a protocol error like any other body that is not Kit's JSON
         world.kit().faults().inject(Fault.once("GET", "/v4/tags", FaultKind.EMPTY_200, 200));
-        TagPage empty = null;
-        try {
-            empty = on(acct, false, api -> api.listTags(acct, null, null));
-        } catch (KitException e) {
-            assertEquals(KitErrorKind.PROTOCOL, e.kind());
-        }
-        if (empty != null) {
-            assertTrue(empty.items().isEmpty());
-        }
+        KitException empty = assertThrows(KitException.class, () -> on(acct, false, api -> api.listTags(acct, null, null)));
+        assertEquals(KitErrorKind.PROTOCOL, empty.kind());
+        assertEquals("KitProtocolError", empty.errorType());
+        assertTrue(empty.getMessage().contains("empty body"), empty.getMessage());
     }
 
     @Test
-    void should_open_circuit_when_kit_keeps_failing_for_an_account() throws Exception {
+    void should_open_the_circuit_then_probe_half_open_and_close_again_when_kit_fails_and_recovers() {
+        // guards: the breaker test slept 1.2 s against the breaker delay and never asserted recovery. Each step
+        // below waits for a condition (bounded), and what it asserts holds however slow the machine is.
         String acct = isolatedAccount();
-        world.kit().faults().inject(Fault.always("GET", "/v4/subscribers/", FaultKind.STATUS, 503));
-        KitException last = null;
-        for (int i = 0; i < 12; i++) {
-            try {
-                on(acct, false, api -> api.getSubscriber(acct, 1));
-            } catch (KitException e) {
-                last = e;
-            }
-        }
-        assertNotNull(last);
-        assertEquals(KitErrorKind.CIRCUIT_OPEN, last.kind());
-        long before = world.kit().log().count("GET", "/v4/subscribers/1");
-        assertThrows(KitException.class, () -> on(acct, false, api -> api.getSubscriber(acct, 1)));
-        assertEquals(before, world.kit().log().count("GET", "/v4/subscribers/1"), "an open breaker sends nothing");
+        long subscriber = world.kit().admin().createSubscriber(unique("breaker"), "Breaker");
+        String path = "/v4/subscribers/" + subscriber;
+        // GIVEN Kit answers 503 to every request for this account's subscriber
+        world.kit().faults().inject(Fault.always("GET", path, FaultKind.STATUS, 503));
+        // WHEN calls keep failing
+        Attempt opened = untilBreaker(acct, subscriber, path, true, 40);
+        // THEN the breaker opens after the volume threshold (10) of failures, and an open breaker sends nothing
+        assertTrue(world.kit().log().count("GET", path) >= 10, "requests before opening");
+        assertEquals(0, opened.sent(), "an open breaker sends nothing");
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, gateway.circuitState(acct));
+        // WHEN the delay has passed while Kit still fails
+        Attempt probe = untilBreaker(acct, subscriber, path, false, Integer.MAX_VALUE);
+        // THEN one half-open probe reached Kit, failed, and the breaker opened again
+        assertEquals(1, probe.sent());
+        assertEquals(KitErrorKind.SERVER_ERROR, probe.error().kind());
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.OPEN, gateway.circuitState(acct));
+        // WHEN Kit recovers and the delay passes again
         world.kit().faults().clear();
-        Thread.sleep(1_200); // breaker delay in this test world
+        Attempt recovered = untilBreaker(acct, subscriber, path, false, Integer.MAX_VALUE);
+        // THEN the half-open probe succeeds, the breaker closes, and calls flow again
+        assertEquals(1, recovered.sent());
+        assertNull(recovered.error(), String.valueOf(recovered.error()));
+        assertEquals(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED, gateway.circuitState(acct));
+        long before = world.kit().log().count("GET", path);
         for (int i = 0; i < 3; i++) {
+            assertEquals(subscriber, on(acct, false, api -> api.getSubscriber(acct, subscriber)).subscriber().id());
+        }
+        assertEquals(before + 3, world.kit().log().count("GET", path));
+    }
+
+    /** One call's outcome: requests it sent to Kit and its error (null when it succeeded). */
+    record Attempt(long sent, KitException error) {
+    }
+
+    /**
+     * Calls until the outcome is (open = true) refused by the open breaker or (open = false) anything else, for at
+     * most maxCalls calls or 30 s; calls refused while waiting for the breaker to let a probe through must send nothing.
+     */
+    private Attempt untilBreaker(String acct, long subscriber, String path, boolean open, int maxCalls) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (int i = 0; i < maxCalls && System.nanoTime() < deadline; i++) {
+            long before = world.kit().log().count("GET", path);
+            KitException error = null;
             try {
-                on(acct, false, api -> api.getSubscriber(acct, 1));
+                on(acct, false, api -> api.getSubscriber(acct, subscriber));
             } catch (KitException e) {
-                if (e.kind() == KitErrorKind.CIRCUIT_OPEN) {
-                    throw e;
-                }
+                error = e;
+            }
+            long sent = world.kit().log().count("GET", path) - before;
+            boolean refused = error != null && error.kind() == KitErrorKind.CIRCUIT_OPEN;
+            if (refused == open) {
+                return new Attempt(sent, error);
+            }
+            if (refused) {
+                assertEquals(0, sent, "an open breaker sends nothing");
+                pause(20);
             }
         }
+        throw new AssertionError("the breaker never " + (open ? "opened" : "let a call through") + " for " + acct);
     }
 
     @Test
@@ -504,9 +558,9 @@ class KitClientTest {
         credentials.invalidate(OAUTH_ACCOUNT);
     }
 
-    private static void waitOut(KitException limited) {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(limited.retryAfter().orElse(Duration.ZERO).toMillis() + 50);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

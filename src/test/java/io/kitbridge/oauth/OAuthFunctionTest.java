@@ -26,6 +26,7 @@ import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.store.Items;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -75,6 +76,12 @@ class OAuthFunctionTest {
     LookupService lookup;
 
     @Inject
+    io.kitbridge.budget.BudgetConfig budgetConfig;
+
+    @Inject
+    TestClock clock;
+
+    @Inject
     ProvisionService provision;
 
     private SimAdmin kit() {
@@ -121,7 +128,7 @@ class OAuthFunctionTest {
             Connection stored = connections.find(account).orElseThrow();
             assertEquals(Connection.KIND_OAUTH, stored.kind());
             assertEquals(Connection.STATUS_CONNECTED, stored.status());
-            long expiresIn = stored.accessExpiresAt() - System.currentTimeMillis() / 1000;
+            long expiresIn = stored.accessExpiresAt() - clock.instant().getEpochSecond(); // the app stamps expiry by its clock
             assertTrue(expiresIn > 172_000 && expiresIn <= 172_800, "code exchange tokens live 172800 s, got " + expiresIn);
             assertEquals(List.of("public", "write_subscribers"), stored.scopes());
             assertTrue(kit().isRefreshTokenValid(stored.refreshToken()));
@@ -228,7 +235,7 @@ class OAuthFunctionTest {
         assertTrue(kit().isRefreshTokenValid(stored.refreshToken()));
         assertFalse(kit().isRefreshTokenValid(old.refreshToken()));
         assertEquals(Connection.STATUS_CONNECTED, stored.status());
-        long expiresIn = stored.accessExpiresAt() - System.currentTimeMillis() / 1000;
+        long expiresIn = stored.accessExpiresAt() - clock.instant().getEpochSecond(); // the app stamps expiry by its clock
         assertTrue(expiresIn > 7000 && expiresIn <= 7200, "refreshed tokens live 7200 s, got " + expiresIn);
     }
 
@@ -364,31 +371,55 @@ class OAuthFunctionTest {
 
     @Test
     void should_spend_the_oauth_limit_for_oauth_accounts_and_the_api_key_limit_for_keys() {
+        // guards: permits were counted during 2 s of wall time ("OAuth got >= 10" fails on a slow machine); the
+        // application's clock is frozen and moved by exactly one second instead
         // GIVEN an OAuth account (budget 6000/min here) and the API-key account (120/min: one permit per ~0.5 s)
         OAuthTokens tokens = kit().grantTokensDirectly();
         connections.putOauth("budgeted", tokens.accessToken(), tokens.refreshToken(),
                 System.currentTimeMillis() / 1000 + 3600, List.of("public"));
-        // WHEN each calls Kit as fast as its budget grants without waiting, for 2 s
-        int oauth = grantedWithoutWaiting("budgeted", Duration.ofSeconds(2));
-        int apiKey = grantedWithoutWaiting(CredentialResolver.DEFAULT_ACCOUNT, Duration.ofSeconds(2));
-        // THEN the API key is paced by its own limit (burst + 2 s / 514 ms) and OAuth by the far larger one
-        assertTrue(apiKey <= 7, "API key got " + apiKey);
-        assertTrue(oauth >= 10, "OAuth got " + oauth);
+        clock.freeze();
+        try {
+            // AND both budgets used up at this instant
+            grantedWithoutWaiting("budgeted");
+            grantedWithoutWaiting(CredentialResolver.DEFAULT_ACCOUNT);
+            // WHEN one second passes in 25 ms steps (less than a burst's worth of the faster schedule, so no permit
+            // is lost to a full bucket), and at each step each calls Kit as often as its budget grants without waiting
+            int oauth = 0;
+            int apiKey = 0;
+            for (int step = 0; step < 40; step++) {
+                clock.advance(Duration.ofMillis(25));
+                oauth += grantedWithoutWaiting("budgeted");
+                apiKey += grantedWithoutWaiting(CredentialResolver.DEFAULT_ACCOUNT);
+            }
+            // THEN each got one second's worth of its own limit's schedule (the interval's phase decides +1)
+            long keyInterval = gcra(budgetConfig.apiKeyLimit()).intervalMillis();
+            long oauthInterval = gcra(budgetConfig.oauthLimit()).intervalMillis();
+            assertTrue(apiKey >= 1000 / keyInterval && apiKey <= 1000 / keyInterval + 1,
+                    "API key got " + apiKey + " at one permit per " + keyInterval + " ms");
+            assertTrue(oauth >= 1000 / oauthInterval && oauth <= 1000 / oauthInterval + 1,
+                    "OAuth got " + oauth + " at one permit per " + oauthInterval + " ms");
+        } finally {
+            clock.resume();
+        }
         assertEquals(io.kitbridge.kit.CredentialKind.API_KEY, gateway.credential("default").kind());
+        assertEquals(io.kitbridge.kit.CredentialKind.OAUTH, gateway.credential("budgeted").kind());
     }
 
-    private int grantedWithoutWaiting(String account, Duration during) {
-        int granted = 0;
-        long end = System.nanoTime() + during.toNanos();
-        while (System.nanoTime() < end) {
+    private io.kitbridge.budget.Gcra gcra(int limit) {
+        return new io.kitbridge.budget.Gcra(budgetConfig.window().toMillis(), budgetConfig.safetyMargin().toMillis(), limit,
+                budgetConfig.burst(), budgetConfig.interactiveReserve());
+    }
+
+    /** Calls Kit until the budget would make the caller wait (the clock is frozen, so it stops); the calls granted. */
+    private int grantedWithoutWaiting(String account) {
+        for (int granted = 0; granted < 1_000; granted++) {
             try {
                 gateway.call(KitCall.interactive(account, "list-tags", true, Duration.ZERO), api -> api.listTags(account, null, null));
-                granted++;
             } catch (io.kitbridge.budget.BudgetExhaustedException paced) {
-                sleep(5);
+                return granted;
             }
         }
-        return granted;
+        throw new AssertionError("the budget of " + account + " never ran out at a frozen instant");
     }
 
     // ------------------------------------------------------------------ token endpoint on another origin
@@ -433,11 +464,4 @@ class OAuthFunctionTest {
         return handler;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

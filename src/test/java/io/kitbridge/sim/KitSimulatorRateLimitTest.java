@@ -17,7 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Strict per-credential sliding-window rate limiting. */
+/**
+ * Strict per-credential sliding-window rate limiting. The limiter's clock is frozen in every test and moved only
+ * by the test, so which request falls in which window is decided here, not by the machine's speed.
+ */
 class KitSimulatorRateLimitTest {
     private KitSimulator sim;
 
@@ -31,6 +34,7 @@ class KitSimulatorRateLimitTest {
     private KitSimulator start(Dialect d, int limit, Duration window) {
         sim = KitSimulator.start(SimConfig.defaults().withDialect(d).withApiKeyLimit(limit).withOauthLimit(limit * 2)
                 .withWindow(window).withApiKeys(Set.of("key-a", "key-b")));
+        sim.admin().freezeRateLimitClock();
         return sim;
     }
 
@@ -60,8 +64,8 @@ class KitSimulatorRateLimitTest {
     }
 
     @Test
-    void should_answer_429_retry_later_without_retry_after_when_limit_is_exceeded_in_public_dialect()
-            throws Exception {
+    void should_answer_429_retry_later_without_retry_after_when_limit_is_exceeded_in_public_dialect() {
+        // guards: the window's end was waited for with a 2.1 s sleep against a 2 s window
         // GIVEN limit 10 per 2 s
         start(Dialect.PUBLIC, 10, Duration.ofSeconds(2));
         SimTestClient kit = SimTestClient.apiKey(sim, "key-a");
@@ -78,25 +82,28 @@ class KitSimulatorRateLimitTest {
         assertEquals(429, r2.status());
         assertEquals(2, sim.admin().violations());
         assertTrue(sim.admin().tagIdsByName().isEmpty());
-        // WHEN the window slides past (429s did not count)
-        Thread.sleep(2100);
+        // WHEN the window slides past (429s did not count): 1 ms short of it, then to its end
+        sim.admin().advanceRateLimitClock(Duration.ofMillis(1999));
+        assertEquals(429, kit.get("/v4/subscribers").status());
+        sim.admin().advanceRateLimitClock(Duration.ofMillis(1));
         // THEN requests are accepted again
         assertEquals(200, kit.get("/v4/subscribers").status());
-        assertEquals(2, sim.admin().violations());
+        assertEquals(3, sim.admin().violations());
     }
 
     @Test
-    void should_use_a_sliding_window_when_requests_are_spread_out() throws Exception {
+    void should_use_a_sliding_window_when_requests_are_spread_out() {
+        // guards: 0.9 s and 0.8 s sleeps against a 1.5 s window decided the outcome on a slow machine
         // GIVEN limit 4 per 1.5 s, with 2 requests early and 2 more 0.9 s later
         start(Dialect.PUBLIC, 4, Duration.ofMillis(1500));
         SimTestClient kit = SimTestClient.apiKey(sim, "key-a");
-        kit.get("/v4/tags");
-        kit.get("/v4/tags");
-        Thread.sleep(900);
-        kit.get("/v4/tags");
-        kit.get("/v4/tags");
-        // WHEN the first two leave the window but the last two have not
-        Thread.sleep(800);
+        assertEquals(200, kit.get("/v4/tags").status());
+        assertEquals(200, kit.get("/v4/tags").status());
+        sim.admin().advanceRateLimitClock(Duration.ofMillis(900));
+        assertEquals(200, kit.get("/v4/tags").status());
+        assertEquals(200, kit.get("/v4/tags").status());
+        // WHEN the first two leave the window (1.7 s later) but the last two have not (0.8 s)
+        sim.admin().advanceRateLimitClock(Duration.ofMillis(800));
         // THEN exactly two more fit (a fixed window reset would have allowed four)
         assertEquals(200, kit.get("/v4/tags").status());
         assertEquals(200, kit.get("/v4/tags").status());

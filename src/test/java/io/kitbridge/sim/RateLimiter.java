@@ -1,14 +1,25 @@
 package io.kitbridge.sim;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Strict per-credential sliding-window limiter on a monotonic clock. Only accepted requests are counted. */
+/**
+ * Strict per-credential sliding-window limiter on a monotonic clock. Only accepted requests are counted.
+ * The clock is real time unless a test freezes it ({@link SimAdmin#freezeRateLimitClock()}); then it only moves
+ * when the test advances it, so which request falls in which window never depends on machine speed.
+ */
 final class RateLimiter {
+    private static final long RUNNING = Long.MIN_VALUE;
+
     private final ConcurrentHashMap<String, ArrayDeque<Long>> windows = new ConcurrentHashMap<>();
     private final long windowNanos;
+    private final AtomicLong offsetNanos = new AtomicLong();
+    /** RUNNING, or the frozen reading of the clock. */
+    private final AtomicLong frozenAt = new AtomicLong(RUNNING);
 
-    RateLimiter(java.time.Duration window) {
+    RateLimiter(Duration window) {
         this.windowNanos = window.toNanos();
     }
 
@@ -19,7 +30,7 @@ final class RateLimiter {
     long tryAcquire(String credential, int limit) {
         ArrayDeque<Long> q = windows.computeIfAbsent(credential, k -> new ArrayDeque<>());
         synchronized (q) {
-            long now = System.nanoTime();
+            long now = nanos();
             long cutoff = now - windowNanos;
             while (!q.isEmpty() && q.peekFirst() - cutoff <= 0) {
                 q.pollFirst();
@@ -35,5 +46,26 @@ final class RateLimiter {
 
     void reset() {
         windows.clear();
+    }
+
+    synchronized void freeze() {
+        frozenAt.compareAndSet(RUNNING, System.nanoTime() + offsetNanos.get());
+    }
+
+    synchronized void advance(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("a monotonic clock only moves forward");
+        }
+        long frozen = frozenAt.get();
+        if (frozen != RUNNING) {
+            frozenAt.set(frozen + d.toNanos());
+        } else {
+            offsetNanos.addAndGet(d.toNanos());
+        }
+    }
+
+    private long nanos() {
+        long frozen = frozenAt.get();
+        return frozen != RUNNING ? frozen : System.nanoTime() + offsetNanos.get();
     }
 }

@@ -263,6 +263,20 @@ public final class SimAdmin {
         sim.clock().advance(d);
     }
 
+    /**
+     * Stops the rate limiter's clock: from now on a request's window is decided by {@link #advanceRateLimitClock},
+     * not by how long the machine took to send it. For tests of the limiter itself; the clients of a simulator
+     * whose limiter is frozen must not rely on time passing.
+     */
+    public void freezeRateLimitClock() {
+        sim.limiter().freeze();
+    }
+
+    /** Moves the rate limiter's clock forward (frozen or not): counted requests leave the sliding window. */
+    public void advanceRateLimitClock(Duration d) {
+        sim.limiter().advance(d);
+    }
+
     /** The simulator's wall-clock time. */
     public Instant now() {
         return sim.clock().now();

@@ -15,6 +15,7 @@ import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -46,6 +47,9 @@ class SyncFunctionTest {
     @Inject
     ConnectionStore connections;
 
+    @Inject
+    TestClock clock;
+
     @BeforeEach
     void seed() {
         world.kit().admin().seed(new SeedSpec(2000, 10, List.of("company", "plan", "role"), 3L));
@@ -64,10 +68,18 @@ class SyncFunctionTest {
 
     @Test
     void should_return_a_wait_instead_of_sleeping_and_continue_in_the_state_machine_when_permits_run_out() throws Exception {
+        // guards: "the first invocation used only the burst" held only while each unit took under 312 ms; the
+        // application's clock now stands still during that invocation, so no permit can come due inside it
         // GIVEN an account and a budget of 120 requests per 30 s (bulk may use 80%: a permit every 312 ms after a burst of 2)
         String account = account("budgeted");
         // WHEN sync-page is invoked directly
-        Response first = Lambda.invoke(Map.of("account", account, "mode", "full", "execution", "exec-direct"));
+        Response first;
+        clock.freeze();
+        try {
+            first = Lambda.invoke(Map.of("account", account, "mode", "full", "execution", "exec-direct"));
+        } finally {
+            clock.resume();
+        }
         // THEN it used the burst, then handed the wait back instead of sleeping for a permit
         assertEquals(200, first.statusCode(), first.asString());
         assertFalse(first.jsonPath().getBoolean("done"));

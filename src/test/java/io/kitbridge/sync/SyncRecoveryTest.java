@@ -14,6 +14,7 @@ import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -28,15 +29,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Leases and recovery. Every invocation here does one unit of work (max-invocation-time 1 ms), so runs span many
- * invocations and the lease is contended at every step; leases live 8 s so expiry can be waited for.
+ * Leases and recovery. Every invocation here does exactly one unit of work (max-units-per-invocation 1), so runs
+ * span a known number of invocations and the lease is contended at every step. Leases keep their production
+ * lifetime; a test lets one expire by moving the application's {@link TestClock}, never by sleeping.
  */
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
-        @ResourceArg(name = "limit", value = "6000"),
-        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
-        @ResourceArg(name = "kitbridge.sync.lease-ttl", value = "8s"),
+        @ResourceArg(name = "limit", value = "60000"), // a permit every ~1 ms: no invocation ever waits for one, so invocation n is unit n
+        @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
         @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
         @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
 class SyncRecoveryTest {
@@ -50,6 +51,12 @@ class SyncRecoveryTest {
 
     @Inject
     ConnectionStore connections;
+
+    @Inject
+    SyncConfig config;
+
+    @Inject
+    TestClock clock;
 
     /** Each test syncs its own account (same Kit key, same simulated data): leases and runs never leak between tests. */
     private String account(String name) {
@@ -147,7 +154,8 @@ class SyncRecoveryTest {
     }
 
     @Test
-    void should_resume_a_killed_run_from_its_stored_cursor_once_the_crashed_holders_lease_expires() throws Exception {
+    void should_resume_a_killed_run_from_its_stored_cursor_once_the_crashed_holders_lease_expires() {
+        // guards: the lease expiry was waited for with an 8.1 s sleep against an 8 s lease (a race with wall time)
         // GIVEN a full sync whose execution is killed mid-run (after its tag pass, inside the subscriber pages)
         String account = account("killed");
         JsonNode killed = LocalStateMachine.run(full(account), "killed", "--wait-scale", "0.02", "--retry-ms", "20",
@@ -160,8 +168,9 @@ class SyncRecoveryTest {
         // WHEN a new execution starts at once, the crashed holder's lease still turns it away
         Response early = Lambda.invoke(Map.of("account", account, "mode", "full", "execution", "exec-early"));
         assertEquals("skipped", early.jsonPath().getString("outcome"), early.asString());
-        // AND after the lease expired, a new execution takes over the unfinished run
-        Thread.sleep(8100);
+        // AND once the crashed holder's lease has expired (the clock moves past its lifetime)
+        clock.advance(config.leaseTtl().plusSeconds(1));
+        // WHEN a new execution starts, it takes over the unfinished run
         JsonNode resumed = LocalStateMachine.run(full(account), "resumed", "--wait-scale", "0.02", "--retry-ms", "20");
         // THEN it completed the same run, continuing from the stored cursor rather than the first page
         assertEquals("SUCCEEDED", resumed.path("status").asText(), resumed.toString());

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "webhook-handler"),
+        @ResourceArg(name = "limit", value = "6000"), // setup's dozen Kit calls need not be paced at 2/s here
         @ResourceArg(name = "dialect", value = "seed")})
 @WithTestResource(WebhookBridge.class)
 class WebhookEndToEndSeedTest extends WebhookEndToEndBase {

@@ -323,9 +323,9 @@ class WebhookHandlerTest {
 
     @Test
     void should_answer_413_when_body_exceeds_the_size_limit() {
-        // GIVEN a correctly signed delivery of about 2 MB
+        // GIVEN a correctly signed delivery just over the default limit (1 MiB)
         long id = nextId();
-        String big = "x".repeat(2 * 1024 * 1024);
+        String big = "x".repeat(1024 * 1024 + 1);
         String body = signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.subscriber_activate",
                 Instant.now(), subscriber(id, "big" + id + "@example.com", "active", Map.of("blob", big)), null)));
         // WHEN it arrives as text, base64-encoded, and as a legacy delivery
