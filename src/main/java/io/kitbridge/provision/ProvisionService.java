@@ -23,6 +23,7 @@ import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.kit.SubscriberUpsert;
 import io.kitbridge.kit.Tagging;
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -472,9 +473,19 @@ public class ProvisionService {
             String firstName = saved != null && saved.firstName() != null ? saved.firstName()
                     : person.firstName() != null ? person.firstName() : prior == null ? null : prior.firstName();
             String state = saved != null ? saved.subscriberState().wireName() : prior.state();
+            // observed when Kit answered; merged so a later webhook or sync observation is never replaced
             long now = clock.millis();
-            mirror.put(new MirrorRecord(account, id, person.email(), firstName, state, fields, new ArrayList<>(tags), tagIds,
-                    now, MirrorRecord.SOURCE_PROVISION, null, prior == null ? null : prior.lastSeenSync(), now));
+            Map<Long, MirrorObservation.TagSeen> seen = new java.util.HashMap<>();
+            for (String name : addedTags) {
+                Long tagId = cat.tags == null ? null : cat.tags.get(name);
+                if (tagId != null) {
+                    seen.put(tagId, new MirrorObservation.TagSeen(now, true, name));
+                }
+            }
+            MirrorObservation.Profile profile = saved == null ? null
+                    : new MirrorObservation.Profile(now, person.email(), firstName, state, fields);
+            mirror.merge(account, id, before, ignored -> new MirrorObservation(account, id, profile, seen, 0,
+                    MirrorRecord.SOURCE_PROVISION, null, true));
         }
 
         private void audit(PersonSpec person, long subscriberId, String outcome, Optional<MirrorRecord> before, String detail) {
