@@ -360,6 +360,11 @@ public final class SimAdmin {
     }
 
     /** Shift the {@code t=} timestamp of future signatures (e.g. -10 min to test replay tolerance). */
+    /** Plants an endpoint with non-catalog event names, as an older, laxer registration left it (Kit refuses them now). */
+    public void setEndpointEvents(long endpointId, List<String> events) {
+        sim.hooks().setEndpointEvents(endpointId, events);
+    }
+
     public void setSignatureTimestampSkew(Duration skew) {
         sim.hooks().setSignatureSkew(skew);
     }
