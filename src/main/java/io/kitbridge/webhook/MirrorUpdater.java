@@ -2,6 +2,7 @@ package io.kitbridge.webhook;
 
 import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.budget.Priority;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitErrorKind;
@@ -59,6 +60,9 @@ public class MirrorUpdater {
 
     @Inject
     Clock clock;
+
+    @Inject
+    InvocationDeadline deadline;
 
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -155,7 +159,11 @@ public class MirrorUpdater {
      * bounded: past it Kit is told to retry, while the lookup carries on and warms the cache for that retry.
      */
     private String tagName(String account, long tagId) {
-        Future<Optional<String>> lookup = lookups().submit(() -> catalog.tagName(account, tagId, Priority.INTERACTIVE));
+        // past the timeout the handler answers and Lambda may freeze this process: work in the lookup (a token
+        // refresh) must fit before it
+        long until = clock.millis() + config.tagLookupTimeout().toMillis();
+        Future<Optional<String>> lookup = lookups().submit(() -> deadline.within(until,
+                () -> catalog.tagName(account, tagId, Priority.INTERACTIVE)));
         try {
             return lookup.get(config.tagLookupTimeout().toMillis(), TimeUnit.MILLISECONDS).orElse(null);
         } catch (TimeoutException slow) {
