@@ -746,7 +746,7 @@ final class KitApi {
         List<String> refused = new ArrayList<>();
         for (JsonNode e : evs) {
             String name = e.isTextual() ? e.asText() : e.toString();
-            if (!SimEvent.isCatalogName(name)) {
+            if (!SimEvent.isCatalogName(name) || hooks.unavailableEndpointEvents.contains(name)) {
                 refused.add(name);
             } else if (!events.contains(name)) {
                 events.add(name);

@@ -365,6 +365,11 @@ public final class SimAdmin {
         sim.hooks().setEndpointEvents(endpointId, events);
     }
 
+    /** Marks catalog event types as not available to this account: endpoint registrations naming them get 422. */
+    public void setUnavailableEndpointEvents(java.util.Set<String> types) {
+        sim.hooks().unavailableEndpointEvents = java.util.Set.copyOf(types);
+    }
+
     public void setSignatureTimestampSkew(Duration skew) {
         sim.hooks().setSignatureSkew(skew);
     }

@@ -55,6 +55,8 @@ final class WebhookDispatcher implements AutoCloseable {
 
     final ConcurrentSkipListMap<Long, LegacyHook> legacy = new ConcurrentSkipListMap<>();
     final ConcurrentSkipListMap<Long, Endpoint> endpoints = new ConcurrentSkipListMap<>();
+    /** Catalog types this account does not offer (the catalog marks availability; unavailable ones are refused). */
+    volatile java.util.Set<String> unavailableEndpointEvents = java.util.Set.of();
     private final AtomicLong nextLegacyId = new AtomicLong(3_100_001L);
     private final AtomicLong nextEndpointId = new AtomicLong(5_100_001L);
 
