@@ -66,7 +66,8 @@ abstract class WebhookEndToEndBase {
         SimAdmin kit = world.kit().admin();
         SetupResult registered = setup("signed");
         assertEquals(1, registered.registrations().size());
-        assertEquals(KitEvents.IDENTITY_CATALOG_NAMES, registered.registrations().get(0).events());
+        assertEquals(java.util.Set.copyOf(KitEvents.IDENTITY_CATALOG_NAMES), java.util.Set.copyOf(registered.registrations()
+                .get(0).events()));
         long endpointId = registered.registrations().get(0).id();
         long tagId = kit.createTag("E2E Signed");
         // WHEN a person is created, tagged and then unsubscribed in Kit
