@@ -24,7 +24,6 @@ import java.util.Set;
 class MirrorIo {
     private static final int RANGE_CHUNK = 250;
     private static final int GET_CHUNK = 25;
-    private static final int PUT_CHUNK = 100;
     private static final int MERGE_CHUNK = 25;
 
     @Inject
@@ -60,9 +59,5 @@ class MirrorIo {
                 o.subscriberId(), Optional.ofNullable(existing.get(o.subscriberId())), ignored -> o)).toList())
                 .forEach(out::addAll);
         return out;
-    }
-
-    int putAll(List<MirrorRecord> records) {
-        return parallel.map(records, PUT_CHUNK, mirror::putAll).stream().mapToInt(Integer::intValue).sum();
     }
 }

@@ -3,7 +3,6 @@ package io.kitbridge.webhook;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
-import io.kitbridge.store.TableNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -11,9 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The handler's records in the control table, all under {@code pk = webhook#<account>}:
@@ -38,12 +35,6 @@ public class WebhookControl {
 
     @Inject
     ControlStore control;
-
-    @Inject
-    DynamoDbClient dynamo;
-
-    @Inject
-    TableNames tables;
 
     public static String pk(String account) {
         return PK_PREFIX + account;
