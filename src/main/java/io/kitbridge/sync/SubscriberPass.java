@@ -75,12 +75,12 @@ class SubscriberPass {
                     members == null ? 0 : s.catalogAt > 0 ? s.catalogAt : s.startedAt, MirrorRecord.SOURCE_SYNC,
                     s.runId, false));
         }
+        long cpu = System.nanoTime() - compareStarted; // building the observations; merging runs inside the writes
         List<MirrorMerge.Result> results = io.mergeAll(observations, existing);
         long written = results.stream().filter(MirrorMerge.Result::write).count();
         // not written because a webhook (or provision) had already stored a later observation
         long newer = results.stream().filter(r -> !r.write() && !r.profileApplied()).count();
         long unchanged = results.size() - written - newer;
-        long cpu = System.nanoTime() - compareStarted;
         if (s.mode == SyncMode.FULL) {
             store.putIds(s, SyncStateStore.seenSk(s.page), ids.stream().mapToLong(Long::longValue).toArray(),
                     config.dataTtl());
