@@ -1,6 +1,5 @@
 package io.kitbridge.budget;
 
-import io.kitbridge.kit.CredentialKind;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.Items;
 import io.kitbridge.store.TableNames;
@@ -53,10 +52,11 @@ public class RateBudget {
     /**
      * Takes a permit, waiting in-process up to {@code maxWait} (jittered retries under contention).
      *
+     * @param limit requests per window the credential behind {@code budgetKey} may send
      * @throws BudgetExhaustedException with the time until a permit is free, if that exceeds maxWait
      */
-    public Permit acquire(String budgetKey, CredentialKind kind, Priority priority, Duration maxWait) {
-        Gcra gcra = gcraFor(kind);
+    public Permit acquire(String budgetKey, int limit, Priority priority, Duration maxWait) {
+        Gcra gcra = gcraFor(limit);
         long start = clock.millis();
         long grantAt = reserve(budgetKey, gcra, priority, maxWait.toMillis(), start);
         long sleep = grantAt - clock.millis();
@@ -94,15 +94,15 @@ public class RateBudget {
     }
 
     /** How long until a permit of this priority would be granted, without taking one (reads DynamoDB). */
-    public Duration peekWait(String budgetKey, CredentialKind kind, Priority priority) {
+    public Duration peekWait(String budgetKey, int limit, Priority priority) {
         BudgetState s = read(budgetKey);
         lastSeen.put(budgetKey, s);
         long now = clock.millis();
-        return Duration.ofMillis(Math.max(0, gcraFor(kind).earliest(s, priority, now) - now));
+        return Duration.ofMillis(Math.max(0, gcraFor(limit).earliest(s, priority, now) - now));
     }
 
-    public Gcra gcraFor(CredentialKind kind) {
-        int limit = kind == CredentialKind.OAUTH ? config.oauthLimit() : config.apiKeyLimit();
+    /** The schedule for a credential allowed {@code limit} requests per window. */
+    public Gcra gcraFor(int limit) {
         return new Gcra(config.window().toMillis(), config.safetyMargin().toMillis(), limit, config.burst(),
                 config.interactiveReserve());
     }

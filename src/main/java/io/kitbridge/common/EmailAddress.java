@@ -17,11 +17,22 @@ public final class EmailAddress {
         if (email == null || email.isBlank()) {
             throw new InvalidInputException(field, "is required");
         }
+        if (hasInvisibleControl(email)) {
+            // NUL, line breaks, bidi overrides (U+202E) and other format characters make an address that looks
+            // like another one in logs, pages and Kit's UI: refused before anything is written
+            throw new InvalidInputException(field, "contains a control or bidirectional-override character");
+        }
         String normalized = email.trim().toLowerCase(Locale.ROOT);
         if (normalized.length() > MAX_LENGTH || !SHAPE.matcher(normalized).matches()) {
             throw new InvalidInputException(field, "'" + abbreviate(email.trim()) + "' is not a valid email address");
         }
         return normalized;
+    }
+
+    /** Any C0/C1 control (ISO control) or Unicode format character (Cf: U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, ...). */
+    static boolean hasInvisibleControl(String s) {
+        return s.codePoints().anyMatch(cp -> Character.isISOControl(cp) && cp != ' '
+                || Character.getType(cp) == Character.FORMAT);
     }
 
     private static String abbreviate(String s) {

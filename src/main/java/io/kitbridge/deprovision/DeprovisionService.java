@@ -15,7 +15,6 @@ import io.kitbridge.kit.SubscriberEnvelope;
 import io.kitbridge.kit.SubscriberPage;
 import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.kit.Tag;
-import io.kitbridge.kit.TagPage;
 import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
@@ -193,7 +192,7 @@ public class DeprovisionService {
 
     private List<Tag> tagsOf(String account, long subscriberId) {
         return KitPages.all(cursor -> kit.call(read(account, "list subscriber tags"),
-                api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor)), TagPage::items, TagPage::pagination);
+                api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor)));
     }
 
     /** Kit's answers: the state as confirmed at {@code stateAt}, no tags at all as listed at {@code tagsAt}. */

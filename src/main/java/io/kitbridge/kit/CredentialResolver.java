@@ -31,11 +31,16 @@ public class CredentialResolver {
     Clock clock;
 
     @Inject
+    io.kitbridge.common.SecretValues secrets;
+
+    @Inject
     jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
 
     private static final long REFRESH_RETRY_MILLIS = 1000;
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Accounts {@link #requireConnected} found usable, until when. */
+    private final Map<String, Long> usable = new ConcurrentHashMap<>();
 
     public KitCredential resolve(String account) {
         return cached(validateAccount(account)).credential;
@@ -80,6 +85,33 @@ public class CredentialResolver {
     /** Forget what we know of an account (after a refresh, a revocation or a new connection). */
     public void invalidate(String account) {
         cache.remove(account);
+        usable.remove(account);
+    }
+
+    /** Whether "default" uses the configured API key (a value or a Secrets Manager reference), without reading it. */
+    public boolean hasConfiguredApiKey() {
+        return io.kitbridge.common.SecretValues.configured(config.apiKey(), config.apiKeySecretArn());
+    }
+
+    /**
+     * For functions that only need to know the account may be used (lookup): the connection's kind and state,
+     * read with a projection, so no token or key is loaded. Unknown → InvalidInput, broken → AccountDisconnected.
+     */
+    public void requireConnected(String account) {
+        String name = validateAccount(account);
+        if (DEFAULT_ACCOUNT.equals(name) && hasConfiguredApiKey()) {
+            return;
+        }
+        long now = clock.millis();
+        Long until = usable.get(name);
+        if (until != null && until > now) {
+            return; // a burst of lookups costs one read per credential-cache-ttl, like a resolved credential
+        }
+        ConnectionStore.State state = connections.state(name).orElseThrow(() -> unknown(name));
+        if (state.isBroken()) {
+            throw disconnected(name, state.statusReason());
+        }
+        usable.put(name, now + config.credentialCacheTtl().toMillis());
     }
 
     public static String validateAccount(String account) {
@@ -92,23 +124,32 @@ public class CredentialResolver {
 
     private Cached load(String account, long now) {
         long until = now + config.credentialCacheTtl().toMillis();
-        if (DEFAULT_ACCOUNT.equals(account) && config.apiKey().filter(k -> !k.isBlank()).isPresent()) {
-            return new Cached(KitCredential.apiKey(account, config.apiKey().get().trim()), until, null, Long.MAX_VALUE);
+        if (DEFAULT_ACCOUNT.equals(account) && hasConfiguredApiKey()) {
+            String key = secrets.resolve(config.apiKey(), config.apiKeySecretArn()).orElseThrow();
+            return new Cached(KitCredential.apiKey(account, key), until, null, Long.MAX_VALUE);
         }
         Connection connection = connections.find(account)
                 .filter(c -> c.isOauth() ? c.accessToken() != null : c.apiKey() != null)
-                .orElseThrow(() -> new InvalidInputException("account",
-                "no Kit connection named '" + account + "'; connect it with the oauth function or store an API key"
-                        + (DEFAULT_ACCOUNT.equals(account) ? " (or set KITBRIDGE_KIT_API_KEY)" : "")));
+                .orElseThrow(() -> unknown(account));
         if (connection.isBroken()) {
-            throw new KitbridgeException("AccountDisconnected", "account '" + account
-                    + "' lost its Kit authorisation (" + connection.statusReason() + "); reconnect it via /oauth/start");
+            throw disconnected(account, connection.statusReason());
         }
         if (connection.isOauth()) {
             long refreshAt = tokenRefresher.isResolvable() ? tokenRefresher.get().refreshDueAtMillis(connection) : Long.MAX_VALUE;
             return new Cached(KitCredential.oauth(account, connection.accessToken()), until, connection, refreshAt);
         }
         return new Cached(KitCredential.apiKey(account, connection.apiKey()), until, null, Long.MAX_VALUE);
+    }
+
+    private static InvalidInputException unknown(String account) {
+        return new InvalidInputException("account", "no Kit connection named '" + account + "'; connect it with a "
+                + "connect link (oauth function) or store an API key"
+                + (DEFAULT_ACCOUNT.equals(account) ? " (or set KITBRIDGE_KIT_API_KEY / KITBRIDGE_KIT_API_KEY_SECRET_ARN)" : ""));
+    }
+
+    private static KitbridgeException disconnected(String account, String reason) {
+        return new KitbridgeException("AccountDisconnected", "account '" + account + "' lost its Kit authorisation ("
+                + reason + "); reconnect it with a new connect link");
     }
 
     /** {@code refreshAt}: when an OAuth token enters its refresh window (MAX_VALUE: never, e.g. API keys). */

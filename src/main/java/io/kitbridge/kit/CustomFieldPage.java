@@ -7,12 +7,9 @@ import java.util.List;
 
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record CustomFieldPage(@JsonProperty("custom_fields") List<CustomField> customFields, Pagination pagination) {
+public record CustomFieldPage(@JsonProperty("custom_fields") List<CustomField> customFields, Pagination pagination) implements KitPage<CustomField> {
+    @Override
     public List<CustomField> items() {
         return customFields == null ? List.of() : customFields;
-    }
-
-    public boolean hasNextPage() {
-        return pagination != null && pagination.hasNextPage();
     }
 }

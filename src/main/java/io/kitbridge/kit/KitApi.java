@@ -29,6 +29,20 @@ import org.jboss.resteasy.reactive.RestResponse;
 public interface KitApi {
     /** Internal header: removed by the auth filter before the request leaves the process. */
     String ACCOUNT_HEADER = "X-Kitbridge-Account";
+    /** Internal header: an OAuth access token not stored yet (the callback's identity check); removed by the filter. */
+    String ACCESS_TOKEN_HEADER = "X-Kitbridge-Access-Token";
+
+    // ---- account
+
+    /** Which Kit account a freshly issued access token belongs to. */
+    @GET
+    @Path("/v4/account")
+    KitAccount account(@HeaderParam(ACCESS_TOKEN_HEADER) String accessToken);
+
+    /** Which Kit account a stored connection (an API key) reaches. */
+    @GET
+    @Path("/v4/account")
+    KitAccount accountOf(@HeaderParam(ACCOUNT_HEADER) String account);
 
     // ---- subscribers
 

@@ -24,6 +24,12 @@ public class KitAuthFilter implements ClientRequestFilter {
     public void filter(ClientRequestContext request) {
         Object account = request.getHeaders().getFirst(KitApi.ACCOUNT_HEADER);
         request.getHeaders().remove(KitApi.ACCOUNT_HEADER);
+        Object accessToken = request.getHeaders().getFirst(KitApi.ACCESS_TOKEN_HEADER);
+        request.getHeaders().remove(KitApi.ACCESS_TOKEN_HEADER);
+        if (accessToken != null) {
+            request.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken);
+            return;
+        }
         if (account == null) {
             return; // the OAuth token endpoint authenticates with client credentials in the form
         }

@@ -43,8 +43,8 @@ public class KitCatalog {
             }
         }
         Map<String, Long> tags = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        KitPages.all(cursor -> kit.call(read(account, "list tags", priority), api -> api.listTags(account, PAGE, cursor)),
-                TagPage::items, TagPage::pagination).forEach(t -> tags.put(t.name().trim(), t.id()));
+        KitPages.all(cursor -> kit.call(read(account, "list tags", priority), api -> api.listTags(account, PAGE, cursor)))
+                .forEach(t -> tags.put(t.name().trim(), t.id()));
         Map<String, AttributeValue> values = new HashMap<>();
         tags.forEach((name, id) -> values.put(name, Items.n(id)));
         control.put(PK_PREFIX + account, SK_TAGS, Map.of(VALUES, AttributeValue.fromM(values)), CACHE_TTL);
@@ -67,7 +67,7 @@ public class KitCatalog {
         }
         Set<String> keys = new LinkedHashSet<>();
         KitPages.all(cursor -> kit.call(read(account, "list custom fields", priority),
-                api -> api.listCustomFields(account, PAGE, cursor)), CustomFieldPage::items, CustomFieldPage::pagination)
+                api -> api.listCustomFields(account, PAGE, cursor)))
                 .forEach(f -> keys.add(f.key()));
         control.put(PK_PREFIX + account, SK_FIELDS, Map.of(VALUES, Items.stringList(keys)), CACHE_TTL);
         return keys;

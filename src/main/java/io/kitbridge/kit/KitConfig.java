@@ -12,8 +12,11 @@ public interface KitConfig {
     @WithDefault("https://api.kit.com")
     String baseUrl();
 
-    /** API key of the account named "default" (single-account deployments). */
+    /** API key of the account named "default" (single-account deployments); wins over api-key-secret-arn. */
     Optional<String> apiKey();
+
+    /** Secrets Manager ARN of that API key (deployments): read at first use, cached for kitbridge.secrets.cache-ttl. */
+    Optional<String> apiKeySecretArn();
 
     /** x-kit-api-key (Kit's docs) or bearer (the seed document's "Authorization: Bearer <secret>"). */
     @WithDefault("x-kit-api-key")

@@ -122,23 +122,28 @@ public class KitGateway {
                 throw kit.repeatable(call.repeatable() && kit.isTransient());
             }
         };
-        try {
-            @SuppressWarnings("unchecked")
-            T result = (T) guard.get(attempt, Object.class);
-            return result;
-        } catch (CircuitBreakerOpenException open) {
-            throw new KitException(KitErrorKind.CIRCUIT_OPEN, 0, List.of(), null, "Kit's OAuth token endpoint has been "
-                    + "failing; calls are paused for " + config.circuitBreaker().delay().toSeconds() + " s", open);
-        }
+        return through(guard, attempt, "Kit's OAuth token endpoint has been failing");
+    }
+
+    /**
+     * A request with an OAuth access token that is not stored yet (the callback asks Kit whose it is before
+     * deciding to keep it): the account's OAuth budget and guard, no refresh, no broken-marking.
+     */
+    public <T> T callWithAccessToken(KitCall call, String accessToken, Function<KitApi, T> request) {
+        return guarded(call, KitCredential.oauth(call.account(), accessToken), request);
     }
 
     private <T> T guarded(KitCall call, Function<KitApi, T> request) {
-        KitCredential credential = credentials.resolve(call.account());
+        return guarded(call, credentials.resolve(call.account()), request);
+    }
+
+    private <T> T guarded(KitCall call, KitCredential credential, Function<KitApi, T> request) {
         Guard guard = guards.computeIfAbsent(credential.account(), a -> newGuard());
         java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {
             try {
-                budget.acquire(credential.budgetKey(), credential.kind(), call.priority(), call.maxWait());
+                budget.acquire(credential.budgetKey(), credential.kind().limit(budgetConfig), call.priority(),
+                        call.maxWait());
             } catch (io.kitbridge.budget.BudgetExhaustedException noPermit) {
                 KitException previous = lastFailure.get();
                 if (previous != null) {
@@ -163,13 +168,18 @@ public class KitGateway {
                 throw kit.repeatable(call.repeatable() && kit.isTransient());
             }
         };
+        return through(guard, attempt, "Kit has been failing for account " + call.account());
+    }
+
+    /** Runs an attempt through retries and the circuit breaker; an open breaker says what has been failing. */
+    private <T> T through(Guard guard, Supplier<Object> attempt, String failing) {
         try {
             @SuppressWarnings("unchecked")
             T result = (T) guard.get(attempt, Object.class);
             return result;
         } catch (CircuitBreakerOpenException open) {
-            throw new KitException(KitErrorKind.CIRCUIT_OPEN, 0, List.of(), null, "Kit has been failing for account "
-                    + call.account() + "; calls are paused for " + config.circuitBreaker().delay().toSeconds() + " s", open);
+            throw new KitException(KitErrorKind.CIRCUIT_OPEN, 0, List.of(), null, failing + "; calls are paused for "
+                    + config.circuitBreaker().delay().toSeconds() + " s", open);
         }
     }
 

@@ -21,18 +21,16 @@ public final class KitPages {
     /**
      * Every item of a cursor-paginated list.
      *
-     * @param fetch      one page for a cursor (null: the first page)
-     * @param items      the page's items
-     * @param pagination the page's pagination (may be null)
+     * @param fetch one page for a cursor (null: the first page)
      */
-    public static <P, T> List<T> all(Function<String, P> fetch, Function<P, List<T>> items, Function<P, Pagination> pagination) {
+    public static <T> List<T> all(Function<String, ? extends KitPage<T>> fetch) {
         List<T> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         String after = null;
         do {
-            P page = fetch.apply(after);
-            out.addAll(items.apply(page));
-            Pagination p = pagination.apply(page);
+            KitPage<T> page = fetch.apply(after);
+            out.addAll(page.items());
+            Pagination p = page.pagination();
             after = p != null && p.hasNextPage() ? requireNewCursor(p.endCursor(), seen, "a list") : null;
         } while (after != null);
         return out;

@@ -6,12 +6,9 @@ import java.util.List;
 
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LegacyWebhookPage(List<LegacyWebhook> webhooks, Pagination pagination) {
+public record LegacyWebhookPage(List<LegacyWebhook> webhooks, Pagination pagination) implements KitPage<LegacyWebhook> {
+    @Override
     public List<LegacyWebhook> items() {
         return webhooks == null ? List.of() : webhooks;
-    }
-
-    public boolean hasNextPage() {
-        return pagination != null && pagination.hasNextPage();
     }
 }

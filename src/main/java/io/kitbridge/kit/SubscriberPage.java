@@ -6,12 +6,9 @@ import java.util.List;
 
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record SubscriberPage(List<Subscriber> subscribers, Pagination pagination) {
+public record SubscriberPage(List<Subscriber> subscribers, Pagination pagination) implements KitPage<Subscriber> {
+    @Override
     public List<Subscriber> items() {
         return subscribers == null ? List.of() : subscribers;
-    }
-
-    public boolean hasNextPage() {
-        return pagination != null && pagination.hasNextPage();
     }
 }

@@ -8,12 +8,9 @@ import java.util.List;
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WebhookEndpointPage(@JsonProperty("webhook_endpoints") List<WebhookEndpoint> webhookEndpoints,
-        Pagination pagination) {
+        Pagination pagination) implements KitPage<WebhookEndpoint> {
+    @Override
     public List<WebhookEndpoint> items() {
         return webhookEndpoints == null ? List.of() : webhookEndpoints;
-    }
-
-    public boolean hasNextPage() {
-        return pagination != null && pagination.hasNextPage();
     }
 }

@@ -28,7 +28,8 @@ public class LookupService {
             throw new InvalidInputException("input", "expected {\"email\": ...} or {\"subscriberId\": ...}");
         }
         String account = CredentialResolver.validateAccount(request.account());
-        credentials.resolve(account); // unknown account → InvalidInput (reads config/DynamoDB, never Kit)
+        // unknown → InvalidInput, broken → AccountDisconnected; a projection: lookup never loads a key or token
+        credentials.requireConnected(account);
         MirrorRecord record;
         if (request.subscriberId() != null) {
             if (request.subscriberId() <= 0) {

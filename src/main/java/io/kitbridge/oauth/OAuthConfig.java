@@ -11,8 +11,15 @@ public interface OAuthConfig {
     /** The OAuth application's client id (developers.kit.com). Without it, connections cannot be made or refreshed. */
     Optional<String> clientId();
 
-    /** Client secret; optional with PKCE, sent when set. Never logged, never echoed. */
+    /** Client secret; optional with PKCE, sent when set; wins over client-secret-arn. Never logged, never echoed. */
     Optional<String> clientSecret();
+
+    /** Secrets Manager ARN of the client secret (deployments): read at first use, cached for kitbridge.secrets.cache-ttl. */
+    Optional<String> clientSecretArn();
+
+    /** How long a connect link (minted by a direct invoke of oauth) may wait before its /oauth/start. */
+    @WithDefault("15m")
+    Duration linkTtl();
 
     /** This deployment's callback, e.g. https://abc.execute-api.eu-west-1.amazonaws.com/oauth/callback. */
     Optional<String> redirectUri();

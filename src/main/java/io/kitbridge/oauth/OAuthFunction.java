@@ -1,17 +1,32 @@
 package io.kitbridge.oauth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.common.HttpApiEvent;
-import io.kitbridge.common.HttpApiResponse;
+import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
-/** Lambda adapter: QUARKUS_FUNQY_EXPORT=oauth, behind API Gateway HTTP API GET /oauth/start and /oauth/callback. */
+/**
+ * Lambda adapter: QUARKUS_FUNQY_EXPORT=oauth. API Gateway HTTP API events (GET /oauth/start, /oauth/callback) go to
+ * {@link OAuthService}; a direct invoke with a top-level "action" (which API Gateway payloads never have) is the
+ * operator and goes to {@link OAuthOperator}.
+ */
 public class OAuthFunction {
     @Inject
     OAuthService service;
 
+    @Inject
+    OAuthOperator operator;
+
+    @Inject
+    ObjectMapper mapper;
+
     @Funq("oauth")
-    public HttpApiResponse oauth(HttpApiEvent event) {
-        return service.handle(event);
+    public JsonNode oauth(JsonNode input) throws com.fasterxml.jackson.core.JsonProcessingException {
+        if (OAuthOperator.isOperatorCommand(input)) {
+            return mapper.valueToTree(StoreFailures.guard(() -> operator.handle(input)));
+        }
+        return mapper.valueToTree(service.handle(input == null || input.isNull() ? null : mapper.treeToValue(input, HttpApiEvent.class)));
     }
 }

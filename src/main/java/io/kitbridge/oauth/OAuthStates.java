@@ -4,6 +4,7 @@ import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class OAuthStates {
     static final String PK_PREFIX = "oauth-state#";
     static final String SK = "pending";
-    static final String ACCOUNT = "account";
     static final String VERIFIER = "verifier";
     static final String REDIRECT_URI = "redirectUri";
 
@@ -27,8 +27,10 @@ class OAuthStates {
     OAuthConfig config;
 
     void save(String state, PendingConnection pending) {
-        control.put(pk(state), SK, Map.of(ACCOUNT, Items.s(pending.account()), VERIFIER, Items.s(pending.verifier()),
-                REDIRECT_URI, Items.s(pending.redirectUri())), config.stateTtl());
+        Map<String, AttributeValue> item = new HashMap<>(ConnectLinks.attributes(pending.link()));
+        item.put(VERIFIER, Items.s(pending.verifier()));
+        item.put(REDIRECT_URI, Items.s(pending.redirectUri()));
+        control.put(pk(state), SK, item, config.stateTtl());
     }
 
     /** The pending connection, once: absent when the state is unknown, expired or already used. */
@@ -41,7 +43,7 @@ class OAuthStates {
     }
 
     private static PendingConnection pending(Map<String, AttributeValue> item) {
-        return new PendingConnection(Items.strOr(item, ACCOUNT, null), Items.strOr(item, VERIFIER, null),
+        return new PendingConnection(ConnectLinks.link(item), Items.strOr(item, VERIFIER, null),
                 Items.strOr(item, REDIRECT_URI, null));
     }
 }

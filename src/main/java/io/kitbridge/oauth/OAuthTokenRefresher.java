@@ -260,7 +260,7 @@ public class OAuthTokenRefresher implements TokenRefresher {
 
     static KitbridgeException disconnected(String account, String reason) {
         return new KitbridgeException("AccountDisconnected", "account '" + account + "' lost its Kit authorisation ("
-                + reason + "); reconnect it via /oauth/start?account=" + account);
+                + reason + "); reconnect it with a new connect link (oauth function, action connect-link, replace: true)");
     }
 
     static List<String> scopes(String scope) {

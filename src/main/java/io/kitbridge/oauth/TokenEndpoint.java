@@ -38,6 +38,9 @@ public class TokenEndpoint {
     @Inject
     KitConfig kitConfig;
 
+    @Inject
+    io.kitbridge.common.SecretValues secrets;
+
     private volatile KitApi client;
 
     /** grant_type=authorization_code with the PKCE verifier. A code is single use: never retried. */
@@ -83,7 +86,7 @@ public class TokenEndpoint {
         MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
         form.putSingle("grant_type", grantType);
         form.putSingle("client_id", clientId());
-        config.clientSecret().filter(s -> !s.isBlank()).ifPresent(secret -> {
+        secrets.resolve(config.clientSecret(), config.clientSecretArn()).ifPresent(secret -> {
             Secrets.register(secret);
             form.putSingle("client_secret", secret);
         });

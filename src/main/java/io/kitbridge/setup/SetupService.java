@@ -17,11 +17,9 @@ import io.kitbridge.kit.KitGateway;
 import io.kitbridge.kit.LegacyWebhook;
 import io.kitbridge.kit.LegacyWebhookCreate;
 import io.kitbridge.kit.LegacyWebhookEnvelope;
-import io.kitbridge.kit.LegacyWebhookPage;
 import io.kitbridge.kit.WebhookEndpoint;
 import io.kitbridge.kit.WebhookEndpointCreate;
 import io.kitbridge.kit.WebhookEndpointEnvelope;
-import io.kitbridge.kit.WebhookEndpointPage;
 import io.kitbridge.kit.WebhookEvent;
 import io.kitbridge.setup.SetupResult.Registration;
 import io.kitbridge.setup.SetupResult.Removal;
@@ -106,9 +104,9 @@ public class SetupService {
         after.put("mode", mode);
         after.put("events", String.join(",", events));
         after.put("registrations", Integer.toString(result.registrations().size()));
-        mirror.audit(account, new AuditEntry(null, "setup.webhooks", AUDIT_SUBJECT, null, "registered", "setup", null,
-                after, "created " + result.created() + ", kept " + result.kept() + ", removed " + result.removed().size()
-                        + " at " + result.targetUrl()));
+        mirror.audit(account, AuditEntry.of("setup.webhooks", "setup", AUDIT_SUBJECT, "registered").withChange(null, after)
+                .withDetail("created " + result.created() + ", kept " + result.kept() + ", removed "
+                        + result.removed().size() + " at " + result.targetUrl()));
         LOG.infof("webhooks of account %s: %s, created %d, kept %d, removed %d", account, mode, result.created(),
                 result.kept(), result.removed().size());
         return result;
@@ -286,12 +284,12 @@ public class SetupService {
 
     private List<LegacyWebhook> listLegacy(String account) {
         return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhooks", true, MAX_WAIT),
-                api -> api.listWebhooks(account, PAGE, cursor)), LegacyWebhookPage::items, LegacyWebhookPage::pagination);
+                api -> api.listWebhooks(account, PAGE, cursor)));
     }
 
     private List<WebhookEndpoint> listEndpoints(String account) {
         return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhook endpoints", true, MAX_WAIT),
-                api -> api.listWebhookEndpoints(account, PAGE, cursor)), WebhookEndpointPage::items, WebhookEndpointPage::pagination);
+                api -> api.listWebhookEndpoints(account, PAGE, cursor)));
     }
 
     private void deleteLegacy(String account, long id) {

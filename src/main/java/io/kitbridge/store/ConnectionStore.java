@@ -22,6 +22,26 @@ public class ConnectionStore {
     static final String SCOPES = "scopes";
     static final String STATUS = "status";
     static final String STATUS_REASON = "statusReason";
+    static final String KIT_ACCOUNT_ID = "kitAccountId";
+    static final String KIT_ACCOUNT_NAME = "kitAccountName";
+    static final String CONNECTED_AT = "connectedAt";
+    /** Everything that makes an item a connection (the item may also hold webhook secrets, which are not one). */
+    private static final List<String> CREDENTIAL_ATTRIBUTES = List.of(KIND, API_KEY, ACCESS_TOKEN, REFRESH_TOKEN,
+            ACCESS_EXPIRES_AT, SCOPES, STATUS, STATUS_REASON, KIT_ACCOUNT_ID, KIT_ACCOUNT_NAME, CONNECTED_AT);
+    /** What may be read without loading a secret: lookup, the operator's list, the callback's decision. */
+    private static final List<String> STATE_ATTRIBUTES = List.of(Attr.ACCOUNT, KIND, STATUS, STATUS_REASON,
+            KIT_ACCOUNT_ID, KIT_ACCOUNT_NAME, CONNECTED_AT, ACCESS_EXPIRES_AT, Attr.VERSION);
+
+    /**
+     * A connection without its secrets: kind, state, which Kit account it reaches (null when it was connected
+     * before kitbridge recorded it, or by API key), when it was connected, when its access token expires (0: never).
+     */
+    public record State(String account, String kind, String status, String statusReason, Long kitAccountId,
+            String kitAccountName, long connectedAt, long accessExpiresAt, long version) {
+        public boolean isBroken() {
+            return Connection.STATUS_BROKEN.equals(status);
+        }
+    }
 
     @Inject
     DynamoDbClient dynamo;
@@ -50,6 +70,80 @@ public class ConnectionStore {
                 Items.str(item, STATUS_REASON).orElse(null)));
     }
 
+    /** The connection's state (projection: no key or token is read), or empty when the account has none. */
+    public Optional<State> state(String account) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
+                .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)
+                .projectionExpression(projection(STATE_ATTRIBUTES, names)).expressionAttributeNames(names)).item();
+        return item == null || !item.containsKey(KIND) ? Optional.empty() : Optional.of(state(item));
+    }
+
+    /** Every connection, without secrets (Scan with a projection; the table holds one item per account). */
+    public List<State> list() {
+        Map<String, String> names = new HashMap<>();
+        String projection = projection(STATE_ATTRIBUTES, names);
+        List<State> out = new java.util.ArrayList<>();
+        dynamo.scanPaginator(b -> b.tableName(tables.connections()).consistentRead(true)
+                .projectionExpression(projection).expressionAttributeNames(names))
+                .items().forEach(item -> {
+                    if (item.containsKey(KIND)) {
+                        out.add(state(item));
+                    }
+                });
+        out.sort(java.util.Comparator.comparing(State::account));
+        return out;
+    }
+
+    /**
+     * Stores an OAuth connection after a code exchange, with the Kit account it reaches. {@code expectedVersion}
+     * null: only if the account has no connection yet; else only while the stored one still has that version.
+     * False when the condition failed (another connect or a refresh came first); webhook secrets are kept.
+     */
+    public boolean connectOauth(String account, String accessToken, String refreshToken, long accessExpiresAt,
+            List<String> scopes, long kitAccountId, String kitAccountName, Long expectedVersion) {
+        Map<String, AttributeValue> values = oauthValues(accessToken, refreshToken, accessExpiresAt, scopes);
+        values.put(KIT_ACCOUNT_ID, Items.n(kitAccountId));
+        values.put(KIT_ACCOUNT_NAME, Items.s(kitAccountName == null ? "" : kitAccountName));
+        values.put(CONNECTED_AT, Items.n(clock.instant().getEpochSecond()));
+        return update(account, values, List.of(API_KEY, STATUS_REASON), expectedVersion, expectedVersion == null);
+    }
+
+    /** Removes the account's credential (webhook secrets of the item stay); false when there was none. */
+    public boolean disconnect(String account) {
+        Map<String, String> names = new HashMap<>();
+        StringBuilder remove = new StringBuilder("REMOVE ");
+        for (int i = 0; i < CREDENTIAL_ATTRIBUTES.size(); i++) {
+            names.put("#r" + i, CREDENTIAL_ATTRIBUTES.get(i));
+            remove.append(i == 0 ? "" : ", ").append("#r").append(i);
+        }
+        names.put("#kind", KIND);
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
+                    .updateExpression(remove.toString()).conditionExpression("attribute_exists(#kind)")
+                    .expressionAttributeNames(names));
+            return true;
+        } catch (ConditionalCheckFailedException none) {
+            return false;
+        }
+    }
+
+    private static State state(Map<String, AttributeValue> item) {
+        return new State(Items.strOr(item, Attr.ACCOUNT, null), Items.strOr(item, KIND, Connection.KIND_API_KEY),
+                Items.strOr(item, STATUS, Connection.STATUS_CONNECTED), Items.str(item, STATUS_REASON).orElse(null),
+                Items.num(item, KIT_ACCOUNT_ID).orElse(null), Items.str(item, KIT_ACCOUNT_NAME).orElse(null),
+                Items.numOr(item, CONNECTED_AT, 0), Items.numOr(item, ACCESS_EXPIRES_AT, 0), Items.numOr(item, Attr.VERSION, 0));
+    }
+
+    private static String projection(List<String> attributes, Map<String, String> names) {
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < attributes.size(); i++) {
+            names.put("#p" + i, attributes.get(i));
+            p.append(i == 0 ? "" : ", ").append("#p").append(i);
+        }
+        return p.toString();
+    }
+
     /** Stores (or replaces) an API-key connection; other attributes of the item (webhook secrets) are kept. */
     public void putApiKey(String account, String apiKey) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -64,6 +158,11 @@ public class ConnectionStore {
     /** Stores a fresh OAuth connection (after a code exchange); webhook secrets of the item are kept. */
     public void putOauth(String account, String accessToken, String refreshToken, long accessExpiresAt,
             List<String> scopes) {
+        update(account, oauthValues(accessToken, refreshToken, accessExpiresAt, scopes), List.of(API_KEY, STATUS_REASON));
+    }
+
+    private Map<String, AttributeValue> oauthValues(String accessToken, String refreshToken, long accessExpiresAt,
+            List<String> scopes) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(KIND, Items.s(Connection.KIND_OAUTH));
         values.put(ACCESS_TOKEN, Items.s(accessToken));
@@ -73,7 +172,7 @@ public class ConnectionStore {
         values.put(STATUS, Items.s(Connection.STATUS_CONNECTED));
         values.put(Attr.VERSION, Items.n(clock.millis()));
         values.put(Attr.UPDATED_AT, Items.n(clock.instant().getEpochSecond()));
-        update(account, values, List.of(API_KEY, STATUS_REASON));
+        return values;
     }
 
     /**
@@ -110,36 +209,22 @@ public class ConnectionStore {
 
     /** As above, only while the item's version equals {@code expectedVersion} (null: unconditionally). */
     boolean update(String account, Map<String, AttributeValue> set, List<String> remove, Long expectedVersion) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET ");
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
-            names.put("#s" + i, e.getKey());
-            values.put(":s" + i, e.getValue());
-            expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
-            i++;
-        }
-        if (!remove.isEmpty()) {
-            expression.append(" REMOVE ");
-            for (int r = 0; r < remove.size(); r++) {
-                names.put("#r" + r, remove.get(r));
-                expression.append(r == 0 ? "" : ", ").append("#r").append(r);
-            }
-        }
-        String condition = null;
+        return update(account, set, remove, expectedVersion, false);
+    }
+
+    /** {@code mustBeNew}: only while the item holds no connection (it may hold webhook secrets). */
+    private boolean update(String account, Map<String, AttributeValue> set, List<String> remove, Long expectedVersion,
+            boolean mustBeNew) {
+        UpdateExpression update = UpdateExpression.of(set, remove);
         if (expectedVersion != null) {
-            names.put("#cv", Attr.VERSION);
-            values.put(":cv", Items.n(expectedVersion));
-            condition = "#cv = :cv";
+            update.onlyIf(Attr.VERSION, Items.n(expectedVersion));
         }
-        String conditionExpression = condition;
+        if (mustBeNew) {
+            update.onlyIfAbsent(KIND, API_KEY, ACCESS_TOKEN);
+        }
         try {
-            dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
-                    .updateExpression(expression.toString())
-                    .conditionExpression(conditionExpression)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
+            dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
+                    .key(Map.of(Attr.ACCOUNT, Items.s(account)))));
             return true;
         } catch (ConditionalCheckFailedException changed) {
             return false;

@@ -37,4 +37,114 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     public long tagObservedAt(long tagId) {
         return tagAt.getOrDefault(tagId, tagsAt);
     }
+
+    public static Builder builder(String account, long subscriberId) {
+        return new Builder(account, subscriberId);
+    }
+
+    /** A copy to change: every field as here. */
+    public Builder toBuilder() {
+        return new Builder(account, subscriberId).email(email).firstName(firstName).state(state).fields(fields).tags(tags)
+                .tagIds(tagIds).updatedAt(updatedAt).source(source).contentHash(contentHash).lastSeenSync(lastSeenSync)
+                .eventAt(eventAt).tagAt(tagAt).tagsAt(tagsAt);
+    }
+
+    /** Unset fields stay null (or 0): no content hash, never seen by a sync. */
+    public static final class Builder {
+        private final String account;
+        private final long subscriberId;
+        private String email;
+        private String firstName;
+        private String state;
+        private Map<String, String> fields = Map.of();
+        private List<String> tags = List.of();
+        private List<Long> tagIds = List.of();
+        private long updatedAt;
+        private String source;
+        private String contentHash;
+        private String lastSeenSync;
+        private long eventAt;
+        private Map<Long, Long> tagAt = Map.of();
+        private long tagsAt = -1;
+
+        private Builder(String account, long subscriberId) {
+            this.account = account;
+            this.subscriberId = subscriberId;
+        }
+
+        public Builder email(String email) {
+            this.email = email;
+            return this;
+        }
+
+        public Builder firstName(String firstName) {
+            this.firstName = firstName;
+            return this;
+        }
+
+        public Builder state(String state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder fields(Map<String, String> fields) {
+            this.fields = fields;
+            return this;
+        }
+
+        public Builder tags(List<String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        public Builder tagIds(List<Long> tagIds) {
+            this.tagIds = tagIds;
+            return this;
+        }
+
+        public Builder updatedAt(long updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        public Builder source(String source) {
+            this.source = source;
+            return this;
+        }
+
+        public Builder contentHash(String contentHash) {
+            this.contentHash = contentHash;
+            return this;
+        }
+
+        public Builder lastSeenSync(String lastSeenSync) {
+            this.lastSeenSync = lastSeenSync;
+            return this;
+        }
+
+        public Builder eventAt(long eventAt) {
+            this.eventAt = eventAt;
+            return this;
+        }
+
+        public Builder tagAt(Map<Long, Long> tagAt) {
+            this.tagAt = tagAt;
+            return this;
+        }
+
+        public Builder tagsAt(long tagsAt) {
+            this.tagsAt = tagsAt;
+            return this;
+        }
+
+        /** Written by {@code source} at {@code now}, resting on a Kit observation of the same time. */
+        public Builder writtenBy(String source, long now) {
+            return source(source).updatedAt(now).eventAt(now);
+        }
+
+        public MirrorRecord build() {
+            return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
+                    contentHash, lastSeenSync, eventAt, tagAt, tagsAt < 0 ? eventAt : tagsAt);
+        }
+    }
 }

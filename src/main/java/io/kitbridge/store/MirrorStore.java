@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -56,9 +55,6 @@ public class MirrorStore {
     static final String AFTER = "after";
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
-    /** Fixed width, so audit keys sort in time order (Instant.toString drops trailing zeros). */
-    static final java.time.format.DateTimeFormatter AUDIT_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
     private static final int MAX_BATCH_ATTEMPTS = 8;
     private static final int MAX_MERGE_ATTEMPTS = 8;
 
@@ -70,6 +66,9 @@ public class MirrorStore {
 
     @Inject
     Clock clock;
+
+    @Inject
+    AuditConfig auditConfig;
 
     public static String normalizeEmail(String email) {
         return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
@@ -305,7 +304,7 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
-        String at = entry.at() != null ? entry.at() : AUDIT_TIME.format(Instant.now(clock));
+        String at = entry.at() != null ? entry.at() : AuditEntry.time(clock.millis());
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
         item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));
@@ -326,16 +325,19 @@ public class MirrorStore {
         if (entry.detail() != null) {
             item.put(DETAIL, Items.s(entry.detail()));
         }
+        item.put(Attr.EXPIRES_AT, Items.n(clock.instant().plus(auditConfig.retention()).getEpochSecond()));
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
     }
 
-    /** Newest first. */
+    /** Newest first; entries past kitbridge.audit.retention are skipped (TTL deletes late, dynalite never). */
     public List<AuditEntry> history(String account, String email, int limit) {
         QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
                 .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK))
+                .filterExpression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
+                .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK, "#expiresAt", Attr.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":account", Items.s(account),
-                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#")))
+                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#"),
+                        ":now", Items.n(clock.instant().getEpochSecond())))
                 .scanIndexForward(false)
                 .limit(limit));
         return page.items().stream().map(item -> new AuditEntry(Items.strOr(item, AT, ""), Items.strOr(item, ACTION, ""),

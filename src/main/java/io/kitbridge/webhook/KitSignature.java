@@ -19,6 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KitSignature {
     public static final String HEADER = "X-Kit-Signature";
+    private static final int MAX_HEADER_LENGTH = 1024;
 
     private KitSignature() {
     }
@@ -28,7 +29,19 @@ public final class KitSignature {
         VALID, MALFORMED, STALE, MISMATCH, NO_SECRET
     }
 
+    /**
+     * The header's shape and timestamp only: MALFORMED or STALE without touching any secret, so a forged or
+     * replayed delivery is turned away before the handler reads a table; VALID means "worth verifying".
+     */
+    public static Verdict precheck(String header, long nowSeconds, Duration tolerance) {
+        Verdict verdict = verify(header, new byte[0], List.of(), nowSeconds, tolerance);
+        return verdict == Verdict.NO_SECRET ? Verdict.VALID : verdict;
+    }
+
     public static Verdict verify(String header, byte[] rawBody, List<String> secrets, long nowSeconds, Duration tolerance) {
+        if (header.length() > MAX_HEADER_LENGTH) {
+            return Verdict.MALFORMED; // two t/v1 pairs fit in ~200 characters; more is not Kit
+        }
         Long t = null;
         List<byte[]> candidates = new ArrayList<>();
         for (String part : header.split(",")) {

@@ -18,9 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,9 +59,6 @@ public class MirrorUpdater {
 
     @Inject
     InvocationDeadline deadline;
-
-    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private volatile ExecutorService lookups;
 
@@ -281,7 +275,7 @@ public class MirrorUpdater {
 
     /** Fixed-width UTC time (always milliseconds), so audit entries sort by time as text. */
     static String at(long epochMillis) {
-        return AT.format(Instant.ofEpochMilli(epochMillis));
+        return AuditEntry.time(epochMillis);
     }
 
     static String action(InboundEvent ev) {

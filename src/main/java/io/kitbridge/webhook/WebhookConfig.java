@@ -53,6 +53,10 @@ public interface WebhookConfig {
     @WithDefault("60s")
     Duration secretCacheTtl();
 
+    /** Accounts whose webhook secrets (or their absence) are kept in memory at most (least recently used go first). */
+    @WithDefault("1000")
+    int secretCacheSize();
+
     /** How long unknown or unprocessable events are kept in the control table for inspection. */
     @WithDefault("30d")
     Duration unknownRetention();

@@ -4,6 +4,7 @@ import io.kitbridge.common.Secrets;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.Items;
 import io.kitbridge.store.TableNames;
+import io.kitbridge.store.UpdateExpression;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -50,11 +50,29 @@ public class WebhookSecrets {
     @Inject
     Clock clock;
 
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private volatile BoundedCache<String, Cached> cache;
+
+    private BoundedCache<String, Cached> cache() {
+        BoundedCache<String, Cached> c = cache;
+        if (c == null) {
+            synchronized (this) {
+                if (cache == null) {
+                    cache = new BoundedCache<>(config.secretCacheSize());
+                }
+                c = cache;
+            }
+        }
+        return c;
+    }
+
+    /** Entries held now (tests: the bound holds under a flood of unknown account names). */
+    int cachedAccounts() {
+        return cache().size();
+    }
 
     /** Cached view; throws the SDK's exception when DynamoDB cannot be read (the handler answers 503). */
     public AccountWebhooks get(String account) {
-        Cached cached = cache.get(account);
+        Cached cached = cache().get(account);
         long now = clock.millis();
         if (cached != null && cached.until > now) {
             return cached.value;
@@ -67,7 +85,7 @@ public class WebhookSecrets {
      * up at once, while a flood of forged deliveries still costs at most one read per interval.
      */
     public AccountWebhooks reloadAfterFailure(String account) {
-        Cached cached = cache.get(account);
+        Cached cached = cache().get(account);
         if (cached != null && clock.millis() - cached.loadedAt < RELOAD_INTERVAL_MS) {
             return cached.value;
         }
@@ -93,7 +111,7 @@ public class WebhookSecrets {
         register(value);
         long now = clock.millis();
         long ttl = value.isEmpty() ? Math.min(NEGATIVE_CACHE_MS, config.secretCacheTtl().toMillis()) : config.secretCacheTtl().toMillis();
-        cache.put(account, new Cached(value, now, now + ttl));
+        cache().put(account, new Cached(value, now, now + ttl));
         return value;
     }
 
@@ -113,27 +131,14 @@ public class WebhookSecrets {
         put(set, remove, EVENTS, Items.stringList(webhooks.events() == null ? List.of() : webhooks.events()));
         set.put(UPDATED, Items.n(clock.instant().getEpochSecond()));
 
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder expression = new StringBuilder("SET ");
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
-            names.put("#s" + i, e.getKey());
-            values.put(":s" + i, e.getValue());
-            expression.append(i == 0 ? "" : ", ").append("#s").append(i).append(" = :s").append(i);
-            i++;
-        }
-        for (int r = 0; r < remove.size(); r++) {
-            names.put("#r" + r, remove.get(r));
-            expression.append(r == 0 ? " REMOVE " : ", ").append("#r").append(r);
-        }
-        dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(webhooks.account())))
-                .updateExpression(expression.toString()).expressionAttributeNames(names).expressionAttributeValues(values));
-        cache.remove(webhooks.account());
+        UpdateExpression update = UpdateExpression.of(set, remove);
+        dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
+                .key(Map.of(Attr.ACCOUNT, Items.s(webhooks.account())))));
+        cache().remove(webhooks.account());
     }
 
     public void invalidate(String account) {
-        cache.remove(account);
+        cache().remove(account);
     }
 
     private static void register(AccountWebhooks w) {

@@ -108,6 +108,12 @@ public class WebhookService {
     }
 
     private boolean signedAuthentic(String account, String header, byte[] body, long nowSeconds) {
+        KitSignature.Verdict shape = KitSignature.precheck(header, nowSeconds, config.signatureTolerance());
+        if (shape != KitSignature.Verdict.VALID) {
+            // before any table read: a forged or replayed delivery costs no DynamoDB request
+            LOG.warnf("signed webhook delivery for account %s rejected: %s", account, shape);
+            return false;
+        }
         KitSignature.Verdict verdict = KitSignature.verify(header, body,
                 secrets.get(account).signingSecrets(nowSeconds), nowSeconds, config.signatureTolerance());
         if (verdict == KitSignature.Verdict.MISMATCH || verdict == KitSignature.Verdict.NO_SECRET) {

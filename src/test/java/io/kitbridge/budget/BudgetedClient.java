@@ -1,6 +1,5 @@
 package io.kitbridge.budget;
 
-import io.kitbridge.kit.CredentialKind;
 import io.kitbridge.kit.KitErrors;
 import io.kitbridge.store.TableNames;
 import java.io.IOException;
@@ -40,7 +39,7 @@ final class BudgetedClient {
 
     /** One GET through the budget; returns the HTTP status (429 reported to the shared budget). */
     int get(String path, Priority priority, Duration maxWait) {
-        budget.acquire(budgetKey, CredentialKind.API_KEY, priority, maxWait);
+        budget.acquire(budgetKey, budget.config.apiKeyLimit(), priority, maxWait);
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .header("X-Kit-Api-Key", apiKey).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

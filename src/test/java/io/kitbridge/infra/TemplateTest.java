@@ -11,8 +11,10 @@ import io.kitbridge.testing.Template;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -152,10 +154,25 @@ class TemplateTest {
     }
 
     @Test
-    void should_keep_secrets_out_of_the_template() {
-        JsonNode env = TEMPLATE.path("Globals").path("Function").path("Environment").path("Variables");
-        assertTrue(env.path("KITBRIDGE_KIT_API_KEY").toString().contains("resolve:secretsmanager"));
-        assertTrue(env.path("KITBRIDGE_OAUTH_CLIENT_SECRET").toString().contains("resolve:secretsmanager"));
+    void should_keep_secret_values_and_dynamic_references_out_of_every_environment() {
+        // GIVEN every Environment block of the template (Globals and each function)
+        List<JsonNode> environments = new ArrayList<>();
+        environments.add(TEMPLATE.path("Globals").path("Function").path("Environment"));
+        functions().values().forEach(f -> environments.add(f.path("Properties").path("Environment")));
+        // WHEN their variables are read, THEN none resolves a secret into the configuration (issue 13: readable with
+        // lambda:GetFunctionConfiguration, frozen into versions) and none carries a secret value variable
+        for (JsonNode env : environments) {
+            env.path("Variables").fields().forEachRemaining(v -> {
+                assertFalse(v.getValue().toString().contains("resolve:secretsmanager"), v.getKey());
+                assertFalse(v.getValue().toString().contains("resolve:ssm-secure"), v.getKey());
+                assertFalse(Set.of("KITBRIDGE_KIT_API_KEY", "KITBRIDGE_OAUTH_CLIENT_SECRET").contains(v.getKey()),
+                        v.getKey() + " must be passed by ARN");
+            });
+        }
+        JsonNode globals = TEMPLATE.path("Globals").path("Function").path("Environment").path("Variables");
+        assertTrue(globals.path("KITBRIDGE_KIT_API_KEY_SECRET_ARN").toString().contains("KitApiKeySecretArn"));
+        assertTrue(globals.path("KITBRIDGE_OAUTH_CLIENT_SECRET_ARN").toString().contains("OAuthClientSecretArn"));
+        // AND secret parameters hold ARNs, never values
         Set<String> secretish = new HashSet<>();
         TEMPLATE.path("Parameters").fields().forEachRemaining(p -> {
             if (p.getKey().toLowerCase().contains("secret") || p.getKey().toLowerCase().contains("key")) {
@@ -165,6 +182,55 @@ class TemplateTest {
         secretish.forEach(s -> assertTrue(s.endsWith("=") || s.contains("Arn="), "secret parameters hold ARNs, not values: " + s));
         assertEquals("KMS", RESOURCES.path("Mirror").path("Properties").path("SSESpecification").path("SSEType").asText());
         assertTrue(TEMPLATE.path("Globals").path("Function").path("KmsKeyArn").asText().contains("DataKey"));
+    }
+
+    @Test
+    void should_grant_get_secret_value_on_exactly_the_secrets_each_function_reads() {
+        // GIVEN which functions read which secret: Kit callers (API key of "default", OAuth client secret for refreshes),
+        // oauth (client secret for the code exchange); lookup reads neither
+        Set<String> both = Set.of("KitApiKeySecretArn", "OAuthClientSecretArn");
+        Map<String, Set<String>> expected = Map.of("provision", both, "deprovision", both, "sync-page", both,
+                "webhook-handler", both, "setup", both, "oauth", Set.of("OAuthClientSecretArn"), "lookup", Set.of());
+        for (Map.Entry<String, JsonNode> f : functions().entrySet()) {
+            // WHEN its policy statements are read (conditional ones as [condition, statement, AWS::NoValue])
+            Set<String> granted = new TreeSet<>();
+            for (JsonNode policy : f.getValue().path("Properties").path("Policies")) {
+                for (JsonNode entry : policy.path("Statement")) {
+                    JsonNode statement = entry.isArray() ? entry.path(1) : entry;
+                    String actions = statement.path("Action").toString();
+                    if (!actions.contains("secretsmanager")) {
+                        continue;
+                    }
+                    // THEN only GetSecretValue, on one parameter's ARN (no wildcard), under that parameter's condition
+                    assertEquals("\"secretsmanager:GetSecretValue\"", actions, f.getKey());
+                    String resource = statement.path("Resource").asText();
+                    assertTrue(resource.endsWith("SecretArn") && !resource.contains("*"), f.getKey() + ": " + resource);
+                    assertTrue(entry.isArray(), f.getKey() + ": a grant on an optional ARN must be conditional");
+                    assertEquals(resource.startsWith("KitApiKey") ? "HasApiKeySecret" : "HasOAuthSecret", entry.path(0).asText());
+                    granted.add(resource);
+                }
+            }
+            assertEquals(new TreeSet<>(expected.get(export(f.getValue()))), granted, export(f.getValue()));
+        }
+    }
+
+    @Test
+    void should_retain_and_protect_stateful_resources_and_condition_the_scheduler_trust() {
+        // GIVEN the KMS key and the three tables
+        for (String id : List.of("DataKey", "Connections", "Control", "Mirror")) {
+            JsonNode resource = RESOURCES.path(id);
+            // THEN a stack deletion or a replacing update keeps them
+            assertEquals("Retain", resource.path("DeletionPolicy").asText(), id);
+            assertEquals("Retain", resource.path("UpdateReplacePolicy").asText(), id);
+            if (!id.equals("DataKey")) {
+                assertTrue(resource.path("Properties").path("DeletionProtectionEnabled").asBoolean(), id);
+            }
+        }
+        // AND the scheduler role can be assumed only on behalf of this account (confused deputy)
+        JsonNode trust = RESOURCES.path("SchedulerRole").path("Properties").path("AssumeRolePolicyDocument").path("Statement");
+        for (JsonNode statement : trust) {
+            assertEquals("AWS::AccountId", statement.path("Condition").path("StringEquals").path("aws:SourceAccount").asText());
+        }
     }
 
     @Test

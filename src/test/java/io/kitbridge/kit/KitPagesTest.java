@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Following Kit's cursors: bad pagination from Kit ends in a typed error, never in a loop (issue 14). */
 class KitPagesTest {
-    record Page(List<String> items, Pagination pagination) {
+    record Page(List<String> items, Pagination pagination) implements KitPage<String> {
     }
 
     static Pagination next(String cursor) {
@@ -28,7 +28,7 @@ class KitPagesTest {
         KitException e = assertThrows(KitException.class, () -> KitPages.all(c -> {
             asked.add(c == null ? "first" : c);
             return pages.get(c == null ? "first" : c);
-        }, Page::items, Page::pagination));
+        }));
         // THEN it stops at the repeat with KitProtocolError, after three requests
         assertEquals(KitErrorKind.PROTOCOL, e.kind());
         assertEquals("KitProtocolError", e.kind().errorType());
@@ -38,8 +38,7 @@ class KitPagesTest {
 
     @Test
     void should_fail_when_kit_says_there_is_a_next_page_without_a_cursor() {
-        KitException e = assertThrows(KitException.class, () -> KitPages.all(c -> new Page(List.of("1"), next(null)),
-                Page::items, Page::pagination));
+        KitException e = assertThrows(KitException.class, () -> KitPages.all(c -> new Page(List.of("1"), next(null))));
         assertEquals(KitErrorKind.PROTOCOL, e.kind());
     }
 
@@ -47,7 +46,6 @@ class KitPagesTest {
     void should_read_every_page_when_cursors_are_new() {
         Map<String, Page> pages = Map.of("first", new Page(List.of("1"), next("A")),
                 "A", new Page(List.of("2"), new Pagination(true, false, "A", "B", 50, null)));
-        assertEquals(List.of("1", "2"), KitPages.all(c -> pages.get(c == null ? "first" : c), Page::items,
-                Page::pagination));
+        assertEquals(List.of("1", "2"), KitPages.all(c -> pages.get(c == null ? "first" : c)));
     }
 }

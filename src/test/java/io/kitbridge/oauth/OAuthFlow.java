@@ -43,38 +43,75 @@ final class OAuthFlow {
         return e;
     }
 
+    /** GET /oauth/start without a link (refused) or with the given one. */
     static Response start(String account) {
         return Lambda.invoke(event("/oauth/start", account == null ? Map.of() : Map.of("account", account)));
+    }
+
+    static Response start(String account, String link) {
+        return Lambda.invoke(event("/oauth/start", Map.of("account", account, "link", link)));
     }
 
     static Response callback(Map<String, String> query) {
         return Lambda.invoke(event("/oauth/callback", query));
     }
 
-    /** GET /oauth/start, follow the 302 to Kit's authorize endpoint, read where Kit sends the browser back. */
+    /** The operator's direct invoke {"action": "connect-link", ...}. */
+    static Response connectLink(String account, boolean replace, boolean allowDifferentKitAccount) {
+        return Lambda.invoke(Map.of("action", "connect-link", "account", account, "replace", replace,
+                "allowDifferentKitAccount", allowDifferentKitAccount));
+    }
+
+    /** The link value of a freshly minted connect link for {@code account}. */
+    static String link(String account, boolean replace, boolean allowDifferentKitAccount) {
+        Response r = connectLink(account, replace, allowDifferentKitAccount);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("connect-link failed: " + r.asString());
+        }
+        return query(r.jsonPath().getString("url")).get("link");
+    }
+
+    /** Mint a link (no replace), GET /oauth/start, follow the 302 to Kit's authorize endpoint, read where Kit sends the browser back. */
     static String[] authorize(String account) {
-        Response start = start(account);
+        return authorize(account, link(account, false, false), null);
+    }
+
+    /** As above with a given link, approved in a browser signed in to Kit as {@code kitSession} (null: the primary account). */
+    static String[] authorize(String account, String link, String kitSessionCookie) {
+        Response start = start(account, link);
         if (start.jsonPath().getInt("statusCode") != 302) {
             throw new AssertionError("start did not redirect: " + start.asString());
         }
         String authorizeUrl = start.jsonPath().getString("headers.location");
-        HttpResponse<String> kit = get(authorizeUrl);
+        HttpResponse<String> kit = get(authorizeUrl, kitSessionCookie);
         if (kit.statusCode() != 302) {
             throw new AssertionError("Kit's authorize answered " + kit.statusCode() + ": " + kit.body());
         }
         return new String[] {authorizeUrl, kit.headers().firstValue("Location").orElseThrow()};
     }
 
-    /** The whole round trip: start → Kit authorize → callback. */
+    /** The whole round trip with a new link (no replace): connect-link → start → Kit authorize → callback. */
     static RoundTrip connect(String account) {
-        String[] urls = authorize(account);
+        return connect(account, false, false, null);
+    }
+
+    static RoundTrip connect(String account, boolean replace, boolean allowDifferentKitAccount, String kitSessionCookie) {
+        String[] urls = authorize(account, link(account, replace, allowDifferentKitAccount), kitSessionCookie);
         Map<String, String> query = query(urls[1]);
         return new RoundTrip(urls[0], urls[1], query, callback(query));
     }
 
     static HttpResponse<String> get(String url) {
+        return get(url, null);
+    }
+
+    static HttpResponse<String> get(String url, String cookie) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+            if (cookie != null) {
+                request.header("Cookie", cookie);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

@@ -191,13 +191,17 @@ class OAuthFunctionTest {
         assertEquals(400, status(denied));
         assertTrue(body(denied).contains("access_denied") && body(denied).contains("&lt;script&gt;"), body(denied));
         assertFalse(body(denied).contains("<script>"));
-        // WHEN start gets no account, a malformed one, or "default" (the configured API key), THEN 400 naming it
-        for (String account : new String[] {null, "bad name<>", "default"}) {
+        // WHEN start gets no account or a malformed one, THEN 400 naming it
+        for (String account : new String[] {null, "bad name<>"}) {
             Response r = OAuthFlow.start(account);
             assertEquals(400, status(r), r.asString());
             assertTrue(body(r).contains("account"), body(r));
             assertFalse(body(r).contains("<>"));
         }
+        // AND no connect link can be minted for "default", which uses the configured API key
+        Response defaultLink = OAuthFlow.connectLink("default", true, true);
+        assertEquals(500, defaultLink.statusCode());
+        assertEquals("InvalidInput", io.kitbridge.testing.Lambda.errorType(defaultLink));
         // WHEN an unknown path or method arrives, THEN 404 / 405
         assertEquals(404, status(io.kitbridge.testing.Lambda.invoke(OAuthFlow.event("/oauth/other", Map.of()))));
         Map<String, Object> post = new java.util.HashMap<>(OAuthFlow.event("/prod/oauth/start", Map.of("account", "x")));
@@ -205,7 +209,7 @@ class OAuthFunctionTest {
         assertEquals(405, status(io.kitbridge.testing.Lambda.invoke(post)));
         // AND a stage prefix in the path is fine
         assertEquals(302, status(io.kitbridge.testing.Lambda.invoke(OAuthFlow.event("/prod/oauth/start",
-                Map.of("account", "staged")))));
+                Map.of("account", "staged", "link", OAuthFlow.link("staged", false, false))))));
     }
 
     // ------------------------------------------------------------------ refresh
@@ -367,7 +371,8 @@ class OAuthFunctionTest {
         // AND the other account is unaffected
         listTags("healthy");
         // WHEN the account is reconnected through /oauth/start and the callback
-        assertEquals(200, status(OAuthFlow.connect("revoked").page()));
+        // (connected before kitbridge recorded Kit account ids: replacing it needs allowDifferentKitAccount)
+        assertEquals(200, status(OAuthFlow.connect("revoked", true, true, null).page()));
         // THEN it works again
         assertEquals(Connection.STATUS_CONNECTED, connections.find("revoked").orElseThrow().status());
         listTags("revoked");

@@ -36,8 +36,10 @@ final class KitApi {
     private final WebhookDispatcher hooks;
     private final SimConfig config;
     private final ObjectMapper mapper;
+    private final SimAccounts accounts;
 
-    KitApi(SimEngine engine, ObjectMapper mapper) {
+    KitApi(SimEngine engine, ObjectMapper mapper, SimAccounts accounts) {
+        this.accounts = accounts;
         this.engine = engine;
         this.store = engine.store;
         this.hooks = engine.hooks;
@@ -100,7 +102,7 @@ final class KitApi {
         switch (s[1]) {
             case "account":
                 if (n == 2 && m.equals("GET")) {
-                    return account();
+                    return account(r);
                 }
                 break;
             case "subscribers":
@@ -230,17 +232,9 @@ final class KitApi {
 
     // ---------------------------------------------------------------- account
 
-    private Resp account() {
-        ObjectNode o = NODES.objectNode();
-        ObjectNode user = o.putObject("user");
-        user.put("email", "owner@example.com");
-        ObjectNode acc = o.putObject("account");
-        acc.put("id", WebhookDispatcher.ACCOUNT_ID);
-        acc.put("name", "Kit Simulator");
-        acc.put("plan_type", "creator_pro");
-        acc.put("primary_email_address", "owner@example.com");
-        acc.put("created_at", "2020-01-01T00:00:00Z");
-        return json(200, o);
+    /** GET /v4/account: the credential's own Kit account (kit-v4-deltas.md, row "Account identity"). */
+    private Resp account(Req r) {
+        return json(200, accounts.body(r.kitAccountId));
     }
 
     // ---------------------------------------------------------------- subscribers

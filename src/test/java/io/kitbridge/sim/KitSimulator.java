@@ -56,6 +56,7 @@ public final class KitSimulator implements AutoCloseable {
     private final SimEngine engine;
     private final KitApi api;
     private final OAuthServer oauth;
+    private final SimAccounts accounts = new SimAccounts();
     private final RateLimiter limiter;
     private final RequestLog log = new RequestLog();
     private final FaultInjector faults;
@@ -71,8 +72,8 @@ public final class KitSimulator implements AutoCloseable {
         this.config = config;
         this.hooks = new WebhookDispatcher(config, clock, mapper);
         this.engine = new SimEngine(store, clock, config, hooks);
-        this.api = new KitApi(engine, mapper);
-        this.oauth = new OAuthServer(config, clock);
+        this.api = new KitApi(engine, mapper, accounts);
+        this.oauth = new OAuthServer(config, clock, accounts);
         this.limiter = new RateLimiter(config.window());
         this.faults = new FaultInjector(config.randomSeed());
         this.admin = new SimAdmin(this);
@@ -152,6 +153,10 @@ public final class KitSimulator implements AutoCloseable {
         return oauth;
     }
 
+    SimAccounts accounts() {
+        return accounts;
+    }
+
     WebhookDispatcher hooks() {
         return hooks;
     }
@@ -179,32 +184,37 @@ public final class KitSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private record Cred(String kind, String value, int limit, String error) {
+    /** {@code kitAccountId}: which simulated Kit account the credential belongs to (0 when refused). */
+    private record Cred(String kind, String value, int limit, String error, long kitAccountId) {
+    }
+
+    private boolean knownApiKey(String key) {
+        return config.apiKeys().contains(key) || accounts.isExtraApiKey(key);
     }
 
     private Cred identify(Headers h) {
         String key = h.getFirst("X-Kit-Api-Key");
         if (key != null) {
             key = key.trim();
-            return config.apiKeys().contains(key) ? new Cred("api-key", key, config.apiKeyLimit(), null)
-                    : new Cred("api-key", null, 0, TOKEN_INVALID);
+            return knownApiKey(key) ? new Cred("api-key", key, config.apiKeyLimit(), null, accounts.ownerOfApiKey(key))
+                    : new Cred("api-key", null, 0, TOKEN_INVALID, 0);
         }
         String auth = h.getFirst("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = auth.substring(7).trim();
-            if (config.apiKeys().contains(token)) {
-                return new Cred("bearer-api-key", token, config.apiKeyLimit(), null);
+            if (knownApiKey(token)) {
+                return new Cred("bearer-api-key", token, config.apiKeyLimit(), null, accounts.ownerOfApiKey(token));
             }
             switch (oauth.check(token)) {
                 case VALID:
-                    return new Cred("oauth", token, config.oauthLimit(), null);
+                    return new Cred("oauth", token, config.oauthLimit(), null, oauth.accountOf(token));
                 case EXPIRED:
-                    return new Cred("oauth", null, 0, TOKEN_EXPIRED);
+                    return new Cred("oauth", null, 0, TOKEN_EXPIRED, 0);
                 default:
-                    return new Cred("oauth", null, 0, TOKEN_INVALID);
+                    return new Cred("oauth", null, 0, TOKEN_INVALID, 0);
             }
         }
-        return new Cred("none", null, 0, TOKEN_INVALID);
+        return new Cred("none", null, 0, TOKEN_INVALID, 0);
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -237,6 +247,7 @@ public final class KitSimulator implements AutoCloseable {
                         resp = tooMany(config.dialect() == Dialect.SEED ? wait : -1);
                     } else {
                         Req req = new Req(method, path, rawQuery, body, contentType, c.kind(), mapper);
+                        req.kitAccountId = c.kitAccountId();
                         Fault f = faults.take(method, path);
                         resp = f == null ? api.handle(req) : applyFault(f, () -> api.handle(req));
                         runAutomations(method, path);
@@ -399,7 +410,7 @@ public final class KitSimulator implements AutoCloseable {
     private Resp oauthRoute(String method, String path, String rawQuery, byte[] body, String contentType, Headers h) {
         try {
             if (path.equals("/oauth/authorize") && method.equals("GET")) {
-                return Resp.empty(302).header("Location", oauth.authorize(SimHttp.parseForm(rawQuery)));
+                return Resp.empty(302).header("Location", oauth.authorize(SimHttp.parseForm(rawQuery), session(h)));
             }
             if (path.equals("/oauth/token") && method.equals("POST")) {
                 ObjectNode tok = oauth.token(oauthParams(rawQuery, body, contentType, h));
@@ -416,6 +427,31 @@ public final class KitSimulator implements AutoCloseable {
         } catch (OAuthServer.OAuthError e) {
             return api.json(e.status, e.body());
         }
+    }
+
+    /**
+     * Who is signed in to Kit in the browser that approves the consent screen: the {@value SimAccounts#SESSION_COOKIE}
+     * cookie names a simulated account; without it, the primary account (the usual case in tests).
+     */
+    private long session(Headers h) {
+        String cookies = h.getFirst("Cookie");
+        if (cookies != null) {
+            for (String c : cookies.split(";")) {
+                String[] kv = c.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals(SimAccounts.SESSION_COOKIE)) {
+                    try {
+                        long id = Long.parseLong(kv[1].trim());
+                        if (accounts.exists(id)) {
+                            return id;
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // falls through to "not signed in"
+                    }
+                    throw new OAuthServer.OAuthError(401, "access_denied", "Sign in to Kit to approve this application.");
+                }
+            }
+        }
+        return accounts.primary().id();
     }
 
     // ---------------------------------------------------------------- log redaction

@@ -96,6 +96,38 @@ class KitSimulatorOAuthTest {
     }
 
     @Test
+    void should_answer_account_identity_per_credential_when_consent_is_approved_by_another_kit_account() {
+        // GIVEN a second simulated Kit account, and a browser signed in to it on the consent screen
+        long other = sim.admin().addKitAccount("Other Co");
+        SimTestClient.Res consent = anon.send(anon.builder("/oauth/authorize?response_type=code&client_id=kb-client"
+                + "&redirect_uri=" + enc(REDIRECT) + "&state=s&code_challenge=" + OAuthServer.s256(VERIFIER)
+                + "&code_challenge_method=S256").header("Cookie", SimAdmin.sessionCookie(other)).GET().build());
+        assertEquals(302, consent.status());
+        String code = param(consent.headers().firstValue("Location").orElseThrow(), "code");
+        JsonNode t = form("/oauth/token", Map.of("grant_type", "authorization_code", "code", code,
+                "client_id", "kb-client", "redirect_uri", REDIRECT, "code_verifier", VERIFIER)).json();
+        // WHEN each credential asks GET /v4/account
+        JsonNode viaOther = SimTestClient.bearer(sim, t.get("access_token").asText()).get("/v4/account").json();
+        JsonNode viaKey = SimTestClient.apiKey(sim, "test-api-key").get("/v4/account").json();
+        JsonNode viaDefaultConsent = SimTestClient.bearer(sim, sim.admin().grantTokensDirectly().accessToken())
+                .get("/v4/account").json();
+        // THEN each names its own Kit account, in the shape Kit documents (kit-v4-deltas.md "Account identity")
+        assertEquals(other, viaOther.at("/account/id").asLong());
+        assertEquals("Other Co", viaOther.at("/account/name").asText());
+        assertEquals(sim.admin().primaryKitAccountId(), viaKey.at("/account/id").asLong());
+        assertEquals(sim.admin().primaryKitAccountId(), viaDefaultConsent.at("/account/id").asLong());
+        assertNotEquals(viaOther.at("/user/id").asLong(), viaKey.at("/user/id").asLong());
+        for (String field : new String[] {"/user/email", "/account/plan_type", "/account/primary_email_address",
+                "/account/created_at"}) {
+            assertFalse(viaOther.at(field).isMissingNode(), field);
+        }
+        // AND a browser whose session names no Kit account cannot approve anything
+        SimTestClient.Res unknown = anon.send(anon.builder("/oauth/authorize?response_type=code&client_id=kb-client"
+                + "&redirect_uri=" + enc(REDIRECT)).header("Cookie", SimAdmin.sessionCookie(999)).GET().build());
+        assertEquals(401, unknown.status());
+    }
+
+    @Test
     void should_reject_when_verifier_is_wrong_or_client_is_unknown() {
         // GIVEN a code
         String code = param(authorize("kb-client"), "code");

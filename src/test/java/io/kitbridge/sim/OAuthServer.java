@@ -26,13 +26,16 @@ final class OAuthServer {
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger refreshes = new AtomicInteger();
 
+    /** {@code kitAccountId}: the Kit account whose owner approved the consent screen. */
     private static final class Grant {
         final String scope;
         final boolean pkce;
+        final long kitAccountId;
 
-        Grant(String scope, boolean pkce) {
+        Grant(String scope, boolean pkce, long kitAccountId) {
             this.scope = scope;
             this.pkce = pkce;
+            this.kitAccountId = kitAccountId;
         }
     }
 
@@ -57,16 +60,19 @@ final class OAuthServer {
         }
     }
 
-    private record Code(String redirectUri, String challenge, String scope, long expiresAtMs) {
+    private record Code(String redirectUri, String challenge, String scope, long expiresAtMs, long kitAccountId) {
     }
 
     private final Map<String, Access> access = new ConcurrentHashMap<>();
     private final Map<String, Refresh> refresh = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
 
-    OAuthServer(SimConfig config, SimClock clock) {
+    private final SimAccounts accounts;
+
+    OAuthServer(SimConfig config, SimClock clock, SimAccounts accounts) {
         this.config = config;
         this.clock = clock;
+        this.accounts = accounts;
     }
 
     /** Thrown to answer an OAuth error. */
@@ -106,8 +112,14 @@ final class OAuthServer {
 
     // ---------------------------------------------------------------- authorize
 
-    /** @return the redirect Location */
-    String authorize(Map<String, String> q) {
+    /** The Kit account a valid access token belongs to. */
+    long accountOf(String accessToken) {
+        Access a = access.get(accessToken);
+        return a == null ? 0 : a.grant.kitAccountId;
+    }
+
+    /** @param kitAccountId the account signed in to Kit in the approving browser @return the redirect Location */
+    String authorize(Map<String, String> q, long kitAccountId) {
         if (!"code".equals(q.get("response_type"))) {
             throw new OAuthError(400, "unsupported_response_type",
                     "The authorization server does not support this response type.");
@@ -129,7 +141,7 @@ final class OAuthServer {
         }
         String scope = q.getOrDefault("scope", "public");
         String code = token();
-        codes.put(code, new Code(redirect, challenge, scope, clock.nowMillis() + CODE_TTL_MS));
+        codes.put(code, new Code(redirect, challenge, scope, clock.nowMillis() + CODE_TTL_MS, kitAccountId));
         StringBuilder loc = new StringBuilder(redirect).append(redirect.contains("?") ? '&' : '?')
                 .append("code=").append(enc(code));
         if (q.get("state") != null) {
@@ -191,7 +203,7 @@ final class OAuthServer {
             throw new OAuthError(401, "invalid_client", "Client authentication failed: client_secret is required "
                     + "without PKCE.");
         }
-        return issue(new Grant(code.scope(), pkce), config.codeExchangeLifetimeSeconds());
+        return issue(new Grant(code.scope(), pkce, code.kitAccountId()), config.codeExchangeLifetimeSeconds());
     }
 
     private ObjectNode refresh(Map<String, String> p, boolean clientAuthenticated) {
@@ -246,7 +258,12 @@ final class OAuthServer {
     // ---------------------------------------------------------------- admin
 
     OAuthTokens grantDirectly(String scope) {
-        ObjectNode o = issue(new Grant(scope, false), config.codeExchangeLifetimeSeconds());
+        return grantDirectly(scope, accounts.primary().id());
+    }
+
+    OAuthTokens grantDirectly(String scope, long kitAccountId) {
+        accounts.get(kitAccountId);
+        ObjectNode o = issue(new Grant(scope, false, kitAccountId), config.codeExchangeLifetimeSeconds());
         return new OAuthTokens(o.get("access_token").asText(), o.get("refresh_token").asText());
     }
 

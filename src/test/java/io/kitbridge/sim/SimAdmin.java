@@ -301,6 +301,34 @@ public final class SimAdmin {
         return sim.oauth().grantDirectly(scope);
     }
 
+    /** Issue a token pair for another simulated Kit account (see {@link #addKitAccount}). */
+    public OAuthTokens grantTokensDirectly(String scope, long kitAccountId) {
+        return sim.oauth().grantDirectly(scope, kitAccountId);
+    }
+
+    /** The account every configured API key and cookie-less consent belongs to. */
+    public long primaryKitAccountId() {
+        return sim.accounts().primary().id();
+    }
+
+    /**
+     * Another Kit account (own id and name in GET /v4/account; shares the subscriber data). A browser approves
+     * consent as it by sending the cookie {@link #sessionCookie(long)} to /oauth/authorize.
+     */
+    public long addKitAccount(String name) {
+        return sim.accounts().add(name).id();
+    }
+
+    /** An extra API key belonging to {@code kitAccountId}. */
+    public void addApiKey(String key, long kitAccountId) {
+        sim.accounts().addApiKey(key, kitAccountId);
+    }
+
+    /** The Cookie header of a browser signed in to Kit as {@code kitAccountId}. */
+    public static String sessionCookie(long kitAccountId) {
+        return SimAccounts.SESSION_COOKIE + "=" + kitAccountId;
+    }
+
     /** Make an access token expired as of now (API answers 401 "The access token expired"). */
     public void expireAccessToken(String token) {
         sim.oauth().expire(token);

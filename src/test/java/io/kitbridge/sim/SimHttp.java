@@ -33,6 +33,8 @@ final class SimHttp {
         final byte[] body;
         final String contentType;
         final String credentialKind;
+        /** The simulated Kit account the request's credential belongs to. */
+        long kitAccountId;
         private final ObjectMapper mapper;
         private JsonNode json;
 

@@ -24,11 +24,20 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 public final class IamGuardInterceptor implements ExecutionInterceptor {
     /** Every (function, table, action) seen, for reports. */
     public static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+    /** DynamoDB requests made by functions (on the Lambda thread) so far: tests measure what a request cost. */
+    public static final java.util.concurrent.atomic.AtomicLong FUNCTION_CALLS = new java.util.concurrent.atomic.AtomicLong();
+    /** The latest DynamoDB requests made by functions (newest last, at most 200): tests check what was read. */
+    public static final java.util.concurrent.ConcurrentLinkedDeque<SdkRequest> RECENT = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         if (!Thread.currentThread().getName().startsWith("Lambda Thread")) {
             return; // test setup and assertions, not the function
+        }
+        FUNCTION_CALLS.incrementAndGet();
+        RECENT.addLast(context.request());
+        while (RECENT.size() > 200) {
+            RECENT.pollFirst();
         }
         String function = ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.export", String.class).orElse("?");
         String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);

@@ -53,7 +53,19 @@ public class KitWorld implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.dynamodb.endpoint-override", dynalite.endpoint());
         config.put("kitbridge.kit.base-url", kit.baseUrl());
-        config.put("kitbridge.kit.api-key", API_KEY);
+        if (Boolean.parseBoolean(args.getOrDefault("secretsManager", "false"))) {
+            // secrets by reference only: the SDK reads them from the local GetSecretValue stand-in
+            SecretsManagerStandIn secrets = SecretsManagerStandIn.shared();
+            System.setProperty("aws.accessKeyId", "local");
+            System.setProperty("aws.secretAccessKey", "local");
+            config.put("kitbridge.secrets.endpoint-override", secrets.endpoint());
+            config.put("kitbridge.secrets.region", "us-east-1");
+            config.put("kitbridge.kit.api-key-secret-arn", secrets.put(id + "-kit-api-key", API_KEY));
+            config.put("kitbridge.oauth.client-secret-arn", secrets.put(id + "-oauth-client-secret",
+                    kit.config().oauthClientSecret()));
+        } else {
+            config.put("kitbridge.kit.api-key", API_KEY);
+        }
         config.put("kitbridge.tables.connections", tables.connections());
         config.put("kitbridge.tables.control", tables.control());
         config.put("kitbridge.tables.mirror", tables.mirror());

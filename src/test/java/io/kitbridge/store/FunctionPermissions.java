@@ -39,7 +39,8 @@ public final class FunctionPermissions {
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("PutItem")),
             "oauth", Map.of(
-                    TableDefinitions.CONNECTIONS, Set.of("GetItem", "UpdateItem"),
+                    // Scan: the operator's {"action": "connections"} list (with a projection: no secret read)
+                    TableDefinitions.CONNECTIONS, Set.of("GetItem", "UpdateItem", "Scan"),
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
                     TableDefinitions.MIRROR, Set.of("PutItem")));
 

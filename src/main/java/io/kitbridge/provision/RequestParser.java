@@ -1,0 +1,75 @@
+package io.kitbridge.provision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.EmailAddress;
+import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.JsonInput;
+import io.kitbridge.kit.CredentialResolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads provision input: one person at the top level, or {@code people} with batch-wide defaults
+ * ({@code createMissingFields}, {@code createMissingTags}, {@code dryRun}) that each person may override.
+ * Errors name the exact field ("people[3].fields.plan").
+ */
+final class RequestParser {
+    static final int MAX_NAME = 255;
+    static final int MAX_TAG_NAME = 255;
+
+    private final ProvisionConfig config;
+
+    RequestParser(ProvisionConfig config) {
+        this.config = config;
+    }
+
+    ProvisionRequest parse(JsonNode input) {
+        JsonNode root = JsonInput.object(input, "input");
+        String account = CredentialResolver.validateAccount(JsonInput.string(root, "account", "").orElse(null));
+        if (!root.has("people")) {
+            return ProvisionRequest.one(account, person(root, "", false, false, false));
+        }
+        JsonNode people = root.get("people");
+        if (!people.isArray()) {
+            throw new InvalidInputException("people", "must be an array of people");
+        }
+        if (people.isEmpty()) {
+            throw new InvalidInputException("people", "must not be empty");
+        }
+        if (people.size() > config.maxBatch()) {
+            throw new InvalidInputException("people", "has " + people.size() + " people; at most " + config.maxBatch()
+                    + " per call");
+        }
+        boolean createFields = JsonInput.bool(root, "createMissingFields", "", false);
+        boolean createTags = JsonInput.bool(root, "createMissingTags", "", false);
+        boolean dryRun = JsonInput.bool(root, "dryRun", "", false);
+        List<ProvisionRequest.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            String path = "people[" + i + "].";
+            try {
+                entries.add(ProvisionRequest.Entry.valid(person(JsonInput.object(people.get(i), "people[" + i + "]"), path,
+                        createFields, createTags, dryRun)));
+            } catch (InvalidInputException bad) {
+                String email = people.get(i).path("email").asText(null);
+                entries.add(ProvisionRequest.Entry.refused(ProvisionResult.failed(email, bad.errorType(), bad.getMessage())));
+            }
+        }
+        return ProvisionRequest.batch(account, entries);
+    }
+
+    /** One person; the batch-wide defaults apply where the person says nothing. */
+    PersonSpec person(JsonNode node, String path, boolean createFields, boolean createTags, boolean dryRun) {
+        String email = EmailAddress.normalize(path + "email", JsonInput.string(node, "email", path).orElse(null));
+        String firstName = JsonInput.string(node, "firstName", path).map(String::trim).orElse(null);
+        if (firstName != null && firstName.length() > MAX_NAME) {
+            throw new InvalidInputException(path + "firstName", "is longer than " + MAX_NAME + " characters");
+        }
+        Map<String, String> fields = JsonInput.fieldMap(node, "fields", path, config.maxFieldsPerPerson());
+        List<String> tags = JsonInput.stringList(node, "tags", path, config.maxTagsPerPerson(), MAX_TAG_NAME);
+        return new PersonSpec(path, email, firstName == null || firstName.isEmpty() ? null : firstName, fields, tags,
+                JsonInput.bool(node, "createMissingFields", path, createFields),
+                JsonInput.bool(node, "createMissingTags", path, createTags),
+                JsonInput.bool(node, "dryRun", path, dryRun));
+    }
+}
