@@ -16,6 +16,7 @@ import io.kitbridge.kit.SubscriberPage;
 import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.kit.Tag;
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,12 +30,16 @@ import java.util.TreeMap;
 
 /**
  * Deprovisioning in the only safe order: read every tag from Kit (tags survive an unsubscribe), remove them all,
- * then unsubscribe, then confirm. Repeating it is safe: an unsubscribed person with leftover tags gets them
- * removed and is reported as already_deprovisioned.
+ * read them again (provision or a Kit automation may have added one meanwhile) and repeat, up to
+ * {@link #MAX_TAG_ROUNDS} rounds, until none is left; only then unsubscribe (irreversible) and confirm. Tags that keep
+ * coming back fail the call with DeprovisionIncomplete before any unsubscribe. The stored desired state is deleted,
+ * so drift repair never re-applies a deprovisioned person's tags. Repeating it is safe: an unsubscribed person with
+ * leftover tags gets them removed and is reported as already_deprovisioned.
  */
 @ApplicationScoped
 public class DeprovisionService {
     private static final int TAG_PAGE = 1000;
+    static final int MAX_TAG_ROUNDS = 3;
 
     @Inject
     KitGateway kit;
@@ -79,6 +84,7 @@ public class DeprovisionService {
         }
         Subscriber subscriber = found.get();
         String subscriberEmail = MirrorStore.normalizeEmail(subscriber.emailAddress());
+        long tagsReadAt = clock.millis();
         List<Tag> tags = tagsOf(account, subscriber.id());
         SubscriberState state = subscriber.subscriberState();
         List<String> tagNames = tags.stream().map(Tag::name).toList();
@@ -93,7 +99,8 @@ public class DeprovisionService {
                     state.wireName(), plan, kit.requestsSent() - before);
         }
         if (state.isUnsubscribed() && tags.isEmpty()) {
-            updateMirror(account, subscriber, state, List.of());
+            updateMirror(account, subscriber, state, tagsReadAt, tagsReadAt);
+            mirror.deleteDesired(account, subscriberEmail);
             return new DeprovisionResult(subscriber.id(), subscriberEmail, List.of(), state.wireName(), DeprovisionResult.ALREADY,
                     state.wireName(), null, kit.requestsSent() - before);
         }
@@ -103,20 +110,34 @@ public class DeprovisionService {
         }
         List<String> removed = new ArrayList<>();
         try {
-            for (Tag tag : tags) {
-                try {
-                    kit.call(interactive(account, "remove tag"), api -> api.removeTag(account, tag.id(), subscriber.id()));
-                } catch (KitException e) {
-                    if (e.kind() != KitErrorKind.NOT_FOUND) { // 404: already gone, which is what we want
-                        throw e;
+            List<Tag> left = tags;
+            for (int round = 1; !left.isEmpty(); round++) {
+                if (round > MAX_TAG_ROUNDS) {
+                    throw new KitbridgeException("DeprovisionIncomplete", "subscriber " + subscriber.id() + " still has tags "
+                            + left.stream().map(Tag::name).toList() + " after " + MAX_TAG_ROUNDS + " rounds of removing them "
+                            + "(something keeps adding them: a Kit automation or a concurrent provision); not unsubscribed");
+                }
+                for (Tag tag : left) {
+                    try {
+                        kit.call(interactive(account, "remove tag"), api -> api.removeTag(account, tag.id(), subscriber.id()));
+                    } catch (KitException e) {
+                        if (e.kind() != KitErrorKind.NOT_FOUND) { // 404: already gone, which is what we want
+                            throw e;
+                        }
+                    }
+                    if (!removed.contains(tag.name())) {
+                        removed.add(tag.name());
                     }
                 }
-                removed.add(tag.name());
+                tagsReadAt = clock.millis();
+                left = tagsOf(account, subscriber.id()); // read again: the unsubscribe must not leave a tag behind
             }
             SubscriberState after = state;
+            long stateReadAt = tagsReadAt;
             if (unsubscribing) {
                 kit.call(interactive(account, "unsubscribe"), api -> api.unsubscribe(account, subscriber.id()));
                 // confirm: 204 carries no body, and the state is what matters
+                stateReadAt = clock.millis();
                 SubscriberEnvelope confirmed = kit.call(interactive(account, "confirm unsubscribe"),
                         api -> api.getSubscriber(account, subscriber.id()));
                 after = confirmed == null || confirmed.subscriber() == null ? SubscriberState.UNKNOWN
@@ -126,7 +147,8 @@ public class DeprovisionService {
                             + subscriber.id() + " but still reports state '" + after.wireName() + "'; run deprovision again");
                 }
             }
-            updateMirror(account, subscriber, after, List.of());
+            updateMirror(account, subscriber, after, stateReadAt, tagsReadAt);
+            mirror.deleteDesired(account, subscriberEmail);
             String outcome = unsubscribing ? DeprovisionResult.DEPROVISIONED : DeprovisionResult.ALREADY;
             mirror.audit(account, new AuditEntry(null, "deprovision", subscriberEmail, subscriber.id(), outcome, "deprovision",
                     Map.of("state", state.wireName(), "tags", String.join(",", tagNames)),
@@ -173,13 +195,13 @@ public class DeprovisionService {
                 api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor)));
     }
 
-    private void updateMirror(String account, Subscriber s, SubscriberState state, List<String> tags) {
-        Optional<MirrorRecord> prior = mirror.get(account, s.id());
+    /** Kit's answers: the state as confirmed at {@code stateAt}, no tags at all as listed at {@code tagsAt}. */
+    private void updateMirror(String account, Subscriber s, SubscriberState state, long stateAt, long tagsAt) {
         Map<String, String> fields = new TreeMap<>(s.fieldsOrEmpty());
         fields.values().removeIf(java.util.Objects::isNull);
-        long now = clock.millis();
-        mirror.put(new MirrorRecord(account, s.id(), s.emailAddress(), s.firstName(), state.wireName(), fields, tags, List.of(),
-                now, MirrorRecord.SOURCE_DEPROVISION, null, prior.map(MirrorRecord::lastSeenSync).orElse(null), now));
+        mirror.merge(account, s.id(), null, ignored -> new MirrorObservation(account, s.id(),
+                new MirrorObservation.Profile(stateAt, s.emailAddress(), s.firstName(), state.wireName(), fields), Map.of(),
+                tagsAt, MirrorRecord.SOURCE_DEPROVISION, null, true));
     }
 
     private KitCall interactive(String account, String operation) {

@@ -44,8 +44,26 @@ public interface OAuthConfig {
 
     /**
      * How long one Lambda may hold an account's refresh lease; must exceed the token request's connect +
-     * read timeout (3 s + 15 s) so a slow refresh is never duplicated.
+     * read timeout so a slow refresh is never duplicated.
      */
     @WithDefault("30s")
     Duration refreshLeaseTtl();
+
+    /**
+     * Connect timeout of token endpoint requests. Connect + read must stay below the shortest function Timeout in
+     * template.yaml (10 s), so a refresh always fits in an invocation that has time for it (TemplateTest proves it).
+     */
+    @WithDefault("2s")
+    Duration tokenConnectTimeout();
+
+    /** Read timeout of token endpoint requests (see {@link #tokenConnectTimeout()}). */
+    @WithDefault("5s")
+    Duration tokenReadTimeout();
+
+    /**
+     * A refresh starts only with at least token connect + read timeout + this margin left in the invocation: a
+     * refresh cut off after Kit rotated the token would lose the new refresh token and break the account.
+     */
+    @WithDefault("1s")
+    Duration refreshTimeMargin();
 }

@@ -1,6 +1,7 @@
 package io.kitbridge.oauth;
 
 import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
@@ -55,6 +56,9 @@ public class OAuthTokenRefresher implements TokenRefresher {
 
     @Inject
     Clock clock;
+
+    @Inject
+    InvocationDeadline deadline;
 
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -161,12 +165,32 @@ public class OAuthTokenRefresher implements TokenRefresher {
             }
             try {
                 c = current(account); // re-read under the lease: the previous holder may have just written
-                return needed.test(c) ? rotate(c, why) : c;
+                if (!needed.test(c)) {
+                    return c;
+                }
+                requireTimeForRefresh(account);
+                return rotate(c, why);
             } finally {
                 control.releaseLease(leasePk(account), LEASE_SK, owner);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Kit rotates the refresh token on every refresh: if this invocation were frozen or killed between Kit's answer
+     * and our write, the new refresh token would be lost and the account broken. So a refresh starts only when the
+     * token request's full timeout plus a margin fits in the time left; otherwise the caller uses the current token
+     * while it lasts (ensureFresh) or gets a transient error (a retry or a later invocation refreshes).
+     */
+    private void requireTimeForRefresh(String account) {
+        long needed = tokens.requestTimeout().plus(config.refreshTimeMargin()).toMillis();
+        var left = deadline.remainingMillis();
+        if (left.isPresent() && left.getAsLong() < needed) {
+            throw new KitException(KitErrorKind.TRANSPORT, 0, List.of(), null, "not enough time left in this invocation "
+                    + "to refresh the OAuth token of account '" + account + "' safely (" + Math.max(0, left.getAsLong())
+                    + " ms left, a refresh needs " + needed + " ms); left to a later call", null);
         }
     }
 

@@ -18,13 +18,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Kit's OAuth token endpoint (code exchange, refresh), called through {@link KitGateway#callWithoutCredential}:
  * transient faults are retried and a breaker guards it, but it takes no rate-budget permit (it is not a /v4
  * request and carries no account credential). When token-url is on another origin than kitbridge.kit.base-url,
- * a second instance of the one {@link KitApi} interface is built for that origin.
+ * an instance of the one {@link KitApi} interface is built for it, with the token timeouts (kitbridge.oauth.token-*).
  */
 @ApplicationScoped
 public class TokenEndpoint {
@@ -32,10 +31,6 @@ public class TokenEndpoint {
 
     @Inject
     KitGateway gateway;
-
-    @Inject
-    @RestClient
-    KitApi kit;
 
     @Inject
     OAuthConfig config;
@@ -118,15 +113,22 @@ public class TokenEndpoint {
         }
     }
 
-    /** The CDI client when token-url is on kitbridge.kit.base-url (as on Kit), else one built for its origin. */
+    /**
+     * A client of its own for the token endpoint (on Kit's origin or another), with the token timeouts rather than
+     * the API client's longer read timeout: a refresh must fit in the invocation that starts it.
+     */
     KitApi client() {
         KitApi c = client;
         if (c == null) {
-            String base = tokenBase();
-            c = base.equals(stripSlash(kitConfig.baseUrl())) ? kit : build(base);
+            c = build(tokenBase(), config.tokenConnectTimeout(), config.tokenReadTimeout());
             client = c;
         }
         return c;
+    }
+
+    /** Connect + read timeout of one token request: the longest a refresh can take (it is never retried). */
+    Duration requestTimeout() {
+        return config.tokenConnectTimeout().plus(config.tokenReadTimeout());
     }
 
     /** token-url without its /oauth/token path: the base URI the client's @Path is relative to. */
@@ -140,10 +142,14 @@ public class TokenEndpoint {
 
     static KitApi build(String base) {
         var cfg = ConfigProvider.getConfig();
-        long connect = cfg.getOptionalValue("quarkus.rest-client.kit.connect-timeout", Long.class).orElse(3000L);
-        long read = cfg.getOptionalValue("quarkus.rest-client.kit.read-timeout", Long.class).orElse(15000L);
+        return build(base, cfg.getOptionalValue("kitbridge.oauth.token-connect-timeout", Duration.class)
+                .orElse(Duration.ofSeconds(2)), cfg.getOptionalValue("kitbridge.oauth.token-read-timeout", Duration.class)
+                .orElse(Duration.ofSeconds(5)));
+    }
+
+    static KitApi build(String base, Duration connect, Duration read) {
         return QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(base))
-                .connectTimeout(connect, TimeUnit.MILLISECONDS).readTimeout(read, TimeUnit.MILLISECONDS)
+                .connectTimeout(connect.toMillis(), TimeUnit.MILLISECONDS).readTimeout(read.toMillis(), TimeUnit.MILLISECONDS)
                 .build(KitApi.class);
     }
 

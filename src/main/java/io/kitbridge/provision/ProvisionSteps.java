@@ -8,6 +8,7 @@ import io.kitbridge.kit.Subscriber;
 import io.kitbridge.kit.SubscriberEnvelope;
 import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.kit.SubscriberUpsert;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import java.time.Clock;
@@ -141,8 +142,21 @@ final class ProvisionSteps {
     }
 
     private void writeMirror(PersonSpec person, Subscriber saved, Optional<MirrorRecord> before, List<String> addedTags) {
-        mirror.put(ProvisionRecords.mirrorRecord(account, person, saved, before.orElse(null), addedTags,
-                catalog::tagIdOrNull, clock.millis()));
+        // observed when Kit answered; merged so a later webhook or sync observation is never replaced
+        long now = clock.millis();
+        MirrorRecord wanted = ProvisionRecords.mirrorRecord(account, person, saved, before.orElse(null), addedTags,
+                catalog::tagIdOrNull, now);
+        java.util.Map<Long, MirrorObservation.TagSeen> seen = new java.util.HashMap<>();
+        for (String name : addedTags) {
+            Long tagId = catalog.tagIdOrNull(name);
+            if (tagId != null) {
+                seen.put(tagId, new MirrorObservation.TagSeen(now, true, name));
+            }
+        }
+        MirrorObservation.Profile profile = saved == null ? null : new MirrorObservation.Profile(now, wanted.email(),
+                wanted.firstName(), wanted.state(), wanted.fields());
+        mirror.merge(account, wanted.subscriberId(), before, ignored -> new MirrorObservation(account,
+                wanted.subscriberId(), profile, seen, 0, MirrorRecord.SOURCE_PROVISION, null, true));
     }
 
     private void audit(PersonSpec person, long subscriberId, String outcome, Optional<MirrorRecord> before, String detail) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.JsonInput;
+import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.common.Secrets;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitCall;
@@ -209,9 +210,17 @@ public class SetupService {
             secrets.save(next(stored, AccountWebhooks.MODE_SIGNED, null, stored.secret(), stored.endpointId(), events));
             secretStored = true;
         } else {
-            WebhookEndpointEnvelope created = kit.call(KitCall.interactive(account, "create webhook endpoint", false,
-                    MAX_WAIT), api -> api.createWebhookEndpoint(account, new WebhookEndpointCreate(target, events,
-                    "kitbridge " + account)));
+            WebhookEndpointEnvelope created;
+            try {
+                created = kit.call(KitCall.interactive(account, "create webhook endpoint", false, MAX_WAIT),
+                        api -> api.createWebhookEndpoint(account, new WebhookEndpointCreate(target, events,
+                                "kitbridge " + account)));
+            } catch (KitException e) {
+                if (e.kind() != KitErrorKind.UNPROCESSABLE) {
+                    throw e;
+                }
+                throw refused(events, e);
+            }
             WebhookEndpoint endpoint = created == null ? null : created.webhookEndpoint();
             if (endpoint == null) {
                 throw KitErrors.emptyBody("create webhook endpoint");
@@ -239,6 +248,18 @@ public class SetupService {
             }
         }
         return new Outcome(registrations, removed, secretStored);
+    }
+
+    /**
+     * Kit's 422 on endpoint creation: the event types it named (or, if its message names none of ours, all we sent),
+     * so the operator sees which types this Kit account does not offer (kit-v4-deltas.md: planned or unknown types
+     * are refused). Nothing was registered; the stored webhook state is unchanged.
+     */
+    static KitbridgeException refused(List<String> sent, KitException e) {
+        String said = String.join("; ", e.kitMessages());
+        List<String> named = sent.stream().filter(said::contains).toList();
+        return new KitbridgeException("WebhookEventsRefused", "Kit refused the webhook endpoint event types "
+                + (named.isEmpty() ? sent : named) + " (Kit said: " + (said.isBlank() ? e.getMessage() : said) + ")", e);
     }
 
     /**
@@ -294,25 +315,33 @@ public class SetupService {
 
     // ---------------------------------------------------------------- input
 
+    /**
+     * The events to register, in Kit's order: legacy webhooks take legacy names (/v4/webhooks), signed endpoints
+     * catalog names (/v4/webhook_endpoints refuses anything else with 422). Either generation's name is accepted as
+     * input and translated; by default a signed endpoint subscribes to the catalog events that change identity state.
+     */
     private static List<String> events(JsonNode root, String mode) {
-        List<String> allowed = AccountWebhooks.MODE_LEGACY.equals(mode) ? KitEvents.LEGACY : KitEvents.ALL;
+        boolean legacy = AccountWebhooks.MODE_LEGACY.equals(mode);
+        List<String> allowed = legacy ? KitEvents.LEGACY : KitEvents.CATALOG_NAMES;
         List<String> given = JsonInput.stringList(root, "events", "", 50, 100);
         if (given.isEmpty()) {
             if (root.has("events") && root.get("events").isArray()) {
                 throw new InvalidInputException("events", "must not be empty (omit it for every subscriber event)");
             }
-            return allowed;
+            return legacy ? KitEvents.LEGACY : KitEvents.IDENTITY_CATALOG_NAMES;
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
-            String name = KitEvents.normalize(given.get(i)).orElseThrow();
-            if (KitEvents.CUSTOM_FIELD_VALUE_UPDATE.equals(name) && !allowed.contains(name)) {
-                throw new InvalidInputException("events[" + i + "]", "custom_field_value_update is only delivered to "
-                        + "signed webhook endpoints (\"webhooks\": \"signed\")");
+            String name = legacy ? KitEvents.normalize(given.get(i)).map(KitEvents::fromCatalog).orElseThrow()
+                    : KitEvents.catalogName(given.get(i)).orElse(given.get(i));
+            if (KitEvents.CUSTOM_FIELD_VALUE_UPDATE.equals(KitEvents.normalize(given.get(i)).orElse(""))) {
+                throw new InvalidInputException("events[" + i + "]", "custom_field_value_update is not an event Kit "
+                        + "delivers to " + (legacy ? "legacy webhooks" : "webhook endpoints (it is not in Kit's catalog)"));
             }
             if (!allowed.contains(name)) {
-                throw new InvalidInputException("events[" + i + "]", "'" + given.get(i) + "' is not a Kit subscriber event; "
-                        + "one of " + String.join(", ", allowed.stream().map(KitEvents::shortName).toList()));
+                throw new InvalidInputException("events[" + i + "]", "'" + given.get(i) + "' is not a Kit subscriber event"
+                        + (legacy ? "" : " of the webhook endpoint catalog") + "; one of "
+                        + String.join(", ", allowed.stream().map(KitEvents::shortName).toList()));
             }
             if (!out.contains(name)) {
                 out.add(name);

@@ -5,20 +5,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One subscriber as the identity mirror knows it. {@code eventAt} is the Kit-side time of the newest
- * change applied (webhook event time or sync read time): an older change never overwrites a newer one.
- * New code builds one with {@link #builder} or {@link #toBuilder} rather than thirteen positional arguments.
+ * One subscriber as the identity mirror knows it, with the Kit-side time of each part's observation:
+ * {@code eventAt} for the profile (email, name, state, fields), {@code tagAt} per tag id (present or removed)
+ * and {@code tagsAt} for every tag not in {@code tagAt} (when the whole tag set was last observed). A write
+ * never replaces a part observed later (see {@link MirrorMerge}).
  */
 @RegisterForReflection
 public record MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
         Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
-        String contentHash, String lastSeenSync, long eventAt) {
+        String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt) {
 
     public static final String SOURCE_SYNC = "sync";
     public static final String SOURCE_WEBHOOK = "webhook";
     public static final String SOURCE_PROVISION = "provision";
     public static final String SOURCE_DEPROVISION = "deprovision";
     public static final String STATE_MISSING = "missing";
+
+    public MirrorRecord {
+        tagAt = tagAt == null ? Map.of() : Map.copyOf(tagAt);
+    }
+
+    /** A record whose tags were all observed together with the profile (at {@code eventAt}). */
+    public MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
+            Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
+            String contentHash, String lastSeenSync, long eventAt) {
+        this(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source, contentHash,
+                lastSeenSync, eventAt, Map.of(), eventAt);
+    }
+
+    /** When this tag's membership (present or absent) was last observed. */
+    public long tagObservedAt(long tagId) {
+        return tagAt.getOrDefault(tagId, tagsAt);
+    }
 
     public static Builder builder(String account, long subscriberId) {
         return new Builder(account, subscriberId);
@@ -28,7 +46,7 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     public Builder toBuilder() {
         return new Builder(account, subscriberId).email(email).firstName(firstName).state(state).fields(fields).tags(tags)
                 .tagIds(tagIds).updatedAt(updatedAt).source(source).contentHash(contentHash).lastSeenSync(lastSeenSync)
-                .eventAt(eventAt);
+                .eventAt(eventAt).tagAt(tagAt).tagsAt(tagsAt);
     }
 
     /** Unset fields stay null (or 0): no content hash, never seen by a sync. */
@@ -46,6 +64,8 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
         private String contentHash;
         private String lastSeenSync;
         private long eventAt;
+        private Map<Long, Long> tagAt = Map.of();
+        private long tagsAt = -1;
 
         private Builder(String account, long subscriberId) {
             this.account = account;
@@ -107,6 +127,16 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
             return this;
         }
 
+        public Builder tagAt(Map<Long, Long> tagAt) {
+            this.tagAt = tagAt;
+            return this;
+        }
+
+        public Builder tagsAt(long tagsAt) {
+            this.tagsAt = tagsAt;
+            return this;
+        }
+
         /** Written by {@code source} at {@code now}, resting on a Kit observation of the same time. */
         public Builder writtenBy(String source, long now) {
             return source(source).updatedAt(now).eventAt(now);
@@ -114,7 +144,7 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
 
         public MirrorRecord build() {
             return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
-                    contentHash, lastSeenSync, eventAt);
+                    contentHash, lastSeenSync, eventAt, tagAt, tagsAt < 0 ? eventAt : tagsAt);
         }
     }
 }

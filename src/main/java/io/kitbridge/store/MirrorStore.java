@@ -45,6 +45,8 @@ public class MirrorStore {
     static final String HASH = "contentHash";
     static final String LAST_SEEN_SYNC = "lastSeenSync";
     static final String EVENT_AT = "eventAt";
+    static final String TAG_AT = "tagAt";
+    static final String TAGS_AT = "tagsAt";
     static final String AT = "at";
     static final String ACTION = "action";
     static final String OUTCOME = "outcome";
@@ -54,6 +56,7 @@ public class MirrorStore {
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
     private static final int MAX_BATCH_ATTEMPTS = 8;
+    private static final int MAX_MERGE_ATTEMPTS = 8;
 
     @Inject
     DynamoDbClient dynamo;
@@ -102,18 +105,33 @@ public class MirrorStore {
     }
 
     /**
-     * Writes the record only if the stored one is not newer (by eventAt). Returns false when a newer change
-     * was already applied — out-of-order webhook deliveries lose, as they should.
+     * Merges an observation into the stored record ({@link MirrorMerge}: no part is replaced by an older
+     * observation) and writes the result with a compare-and-set on the version read, re-reading and re-merging
+     * when another writer came in between.
+     *
+     * @param read        the record as just read (empty: absent), or null to read it first
+     * @param observation what Kit said, built from the record read (webhooks derive parts of it from the record)
      */
-    public boolean putIfNotOlder(MirrorRecord record) {
-        try {
-            dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
-                    .conditionExpression("attribute_not_exists(#sk) OR #eventAt <= :eventAt")
-                    .expressionAttributeNames(Map.of("#sk", Attr.SK, "#eventAt", EVENT_AT))
-                    .expressionAttributeValues(Map.of(":eventAt", Items.n(record.eventAt()))));
-            return true;
-        } catch (ConditionalCheckFailedException newerExists) {
-            return false;
+    public MirrorMerge.Result merge(String account, long subscriberId, Optional<MirrorRecord> read,
+            java.util.function.Function<MirrorRecord, MirrorObservation> observation) {
+        MirrorRecord existing = read != null ? read.orElse(null) : get(account, subscriberId).orElse(null);
+        for (int attempt = 1; ; attempt++) {
+            MirrorMerge.Result result = MirrorMerge.merge(existing, observation.apply(existing), clock.millis());
+            if (!result.write() || putIfUnchanged(result.record(), existing)) {
+                return result;
+            }
+            if (attempt >= MAX_MERGE_ATTEMPTS) {
+                throw new ConcurrentMirrorWrites(account, subscriberId);
+            }
+            existing = get(account, subscriberId).orElse(null);
+        }
+    }
+
+    /** The record kept changing under every merge attempt (a retry later gets through). */
+    public static final class ConcurrentMirrorWrites extends RuntimeException {
+        ConcurrentMirrorWrites(String account, long subscriberId) {
+            super("mirror record of subscriber " + subscriberId + " in account " + account + " kept changing", null,
+                    false, false);
         }
     }
 
@@ -222,6 +240,12 @@ public class MirrorStore {
         item.put(TAGS, Items.stringList(tags));
         item.put(Attr.UPDATED_AT, Items.n(clock.millis()));
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+    }
+
+    /** A deprovisioned person has no desired state: drift repair must not re-apply their old tags. */
+    public void deleteDesired(String account, String email) {
+        dynamo.deleteItem(b -> b.tableName(tables.mirror())
+                .key(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(email)))));
     }
 
     public Optional<DesiredState> getDesired(String account, String email) {
@@ -369,6 +393,10 @@ public class MirrorStore {
             item.put(LAST_SEEN_SYNC, Items.s(r.lastSeenSync()));
         }
         item.put(EVENT_AT, Items.n(r.eventAt()));
+        Map<String, AttributeValue> tagAt = new HashMap<>();
+        r.tagAt().forEach((id, at) -> tagAt.put(Long.toString(id), Items.n(at)));
+        item.put(TAG_AT, AttributeValue.fromM(tagAt));
+        item.put(TAGS_AT, Items.n(r.tagsAt()));
         return item;
     }
 
@@ -378,11 +406,17 @@ public class MirrorStore {
         if (ids != null && ids.hasL()) {
             ids.l().forEach(v -> tagIds.add(Long.parseLong(v.n())));
         }
+        Map<Long, Long> tagAt = new HashMap<>();
+        AttributeValue times = item.get(TAG_AT);
+        if (times != null && times.hasM()) {
+            times.m().forEach((id, at) -> tagAt.put(Long.parseLong(id), Long.parseLong(at.n())));
+        }
         return new MirrorRecord(Items.strOr(item, Attr.ACCOUNT, ""), Items.numOr(item, SUBSCRIBER_ID, 0),
                 Items.str(item, EMAIL).orElse(null), Items.str(item, FIRST_NAME).orElse(null),
                 Items.strOr(item, STATE, "unknown"), Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS), tagIds,
                 Items.numOr(item, Attr.UPDATED_AT, 0), Items.strOr(item, SOURCE, ""), Items.str(item, HASH).orElse(null),
-                Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0));
+                Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0), tagAt,
+                Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)));
     }
 
     private static void sleep(long millis) {

@@ -7,6 +7,7 @@ import io.kitbridge.kit.SubscriberEnvelope;
 import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.kit.SubscriberUpdate;
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -128,18 +129,20 @@ class DriftPass {
 
     /** Puts Kit back to the desired state; returns desired tags that do not exist in Kit (provision creates tags). */
     private List<String> repair(SyncState s, MirrorRecord r, Map<String, String> fieldDiffs, List<String> missingTags) {
-        Map<String, String> fields = new LinkedHashMap<>(r.fields() == null ? Map.of() : r.fields());
+        MirrorObservation.Profile profile = null;
         if (!fieldDiffs.isEmpty()) {
+            long askedAt = clock.millis(); // Kit's answer describes the person as of this call
             SubscriberEnvelope updated = kit.call(s, "sync: repair drift (fields)", api -> api.updateSubscriber(s.account,
                     r.subscriberId(), new SubscriberUpdate(null, null, fieldDiffs)));
+            Map<String, String> fields = new LinkedHashMap<>(r.fields() == null ? Map.of() : r.fields());
             if (updated != null && updated.subscriber() != null && updated.subscriber().fields() != null) {
                 fields = new LinkedHashMap<>(updated.subscriber().fieldsOrEmpty());
             } else {
                 fields.putAll(fieldDiffs);
             }
+            profile = new MirrorObservation.Profile(askedAt, r.email(), r.firstName(), r.state(), fields);
         }
-        List<String> names = new ArrayList<>(r.tags() == null ? List.of() : r.tags());
-        List<Long> ids = new ArrayList<>(r.tagIds() == null ? List.of() : r.tagIds());
+        Map<Long, MirrorObservation.TagSeen> tags = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String tag : missingTags) {
             int i = indexOfIgnoreCase(s.tagNames, tag);
@@ -148,14 +151,13 @@ class DriftPass {
                 continue;
             }
             long tagId = s.tagIds.get(i);
+            long askedAt = clock.millis();
             kit.call(s, "sync: repair drift (tag)", api -> api.tagSubscriber(s.account, tagId, r.subscriberId()));
-            names.add(s.tagNames.get(i));
-            ids.add(tagId);
+            tags.put(tagId, new MirrorObservation.TagSeen(askedAt, true, s.tagNames.get(i)));
         }
-        WorkingSets.TagsOf tags = WorkingSets.TagsOf.sorted(names, ids);
-        long now = clock.millis();
-        mirror.put(new MirrorRecord(r.account(), r.subscriberId(), r.email(), r.firstName(), r.state(), fields, tags.names(),
-                tags.ids(), now, MirrorRecord.SOURCE_SYNC, null, s.runId, Math.max(now, r.eventAt())));
+        MirrorObservation.Profile repaired = profile;
+        mirror.merge(r.account(), r.subscriberId(), Optional.of(r), ignored -> new MirrorObservation(r.account(),
+                r.subscriberId(), repaired, tags, 0, MirrorRecord.SOURCE_SYNC, s.runId, false));
         s.add(SyncState.MIRROR_WRITES, 1);
         return unknown;
     }

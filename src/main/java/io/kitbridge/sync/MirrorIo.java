@@ -1,5 +1,7 @@
 package io.kitbridge.sync;
 
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,17 +11,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A page's mirror reads and writes, in parallel. Reads of a page of the full listing (a contiguous id range) are
- * range Queries; reads of a sparse page (incremental, tag members) are GetItems. Writes are BatchWriteItem of 25.
+ * range Queries; reads of a sparse page (incremental, tag members) are GetItems. Writes are merges
+ * ({@link MirrorStore#merge}): one conditional PutItem per changed record, so nothing observed after the page was
+ * read (a webhook, provision) is overwritten by it.
  */
 @ApplicationScoped
 class MirrorIo {
     private static final int RANGE_CHUNK = 250;
     private static final int GET_CHUNK = 25;
-    private static final int PUT_CHUNK = 100;
+    private static final int MERGE_CHUNK = 25;
 
     @Inject
     MirrorStore mirror;
@@ -47,7 +52,12 @@ class MirrorIo {
         return out;
     }
 
-    int putAll(List<MirrorRecord> records) {
-        return parallel.map(records, PUT_CHUNK, mirror::putAll).stream().mapToInt(Integer::intValue).sum();
+    /** Merges each observation into its record ({@code existing}: as read with this page); results in order. */
+    List<MirrorMerge.Result> mergeAll(List<MirrorObservation> observations, Map<Long, MirrorRecord> existing) {
+        List<MirrorMerge.Result> out = new ArrayList<>(observations.size());
+        parallel.map(observations, MERGE_CHUNK, chunk -> chunk.stream().map(o -> mirror.merge(o.account(),
+                o.subscriberId(), Optional.ofNullable(existing.get(o.subscriberId())), ignored -> o)).toList())
+                .forEach(out::addAll);
+        return out;
     }
 }

@@ -1,12 +1,14 @@
 package io.kitbridge.sync;
 
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,23 +33,25 @@ class MissingPass {
     @Inject
     WorkingSets sets;
 
-    @Inject
-    Clock clock;
-
     void step(SyncState s) {
         long started = System.nanoTime();
         IdSet seen = sets.seen(s);
         List<MirrorRecord> slice = mirror.subscribersAfter(s.account, s.missingAfterId, SLICE);
-        List<MirrorRecord> writes = new ArrayList<>();
-        long now = clock.millis();
+        List<MirrorObservation> observations = new ArrayList<>();
+        Map<Long, MirrorRecord> read = new HashMap<>();
         for (MirrorRecord r : slice) {
             if (seen.contains(r.subscriberId()) || MirrorRecord.STATE_MISSING.equals(r.state()) || r.eventAt() >= s.startedAt) {
                 continue;
             }
-            writes.add(new MirrorRecord(r.account(), r.subscriberId(), r.email(), r.firstName(), MirrorRecord.STATE_MISSING,
-                    r.fields(), r.tags(), r.tagIds(), now, MirrorRecord.SOURCE_SYNC, null, s.runId, now));
+            // absence is observed over the whole listing: stamped with the run's start, its earliest moment
+            read.put(r.subscriberId(), r);
+            observations.add(new MirrorObservation(r.account(), r.subscriberId(), new MirrorObservation.Profile(
+                    s.startedAt, r.email(), r.firstName(), MirrorRecord.STATE_MISSING, r.fields()), Map.of(), 0,
+                    MirrorRecord.SOURCE_SYNC, s.runId, false));
         }
-        io.putAll(writes);
+        List<MirrorMerge.Result> results = io.mergeAll(observations, read);
+        List<MirrorRecord> writes = results.stream().filter(r -> r.write() && r.profileApplied())
+                .map(MirrorMerge.Result::record).toList();
         for (MirrorRecord r : writes) {
             String before = slice.stream().filter(o -> o.subscriberId() == r.subscriberId()).map(MirrorRecord::state)
                     .findFirst().orElse("");

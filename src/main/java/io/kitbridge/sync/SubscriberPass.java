@@ -1,17 +1,17 @@
 package io.kitbridge.sync;
 
-import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
+import io.kitbridge.kit.KitPages;
 import io.kitbridge.kit.Subscriber;
 import io.kitbridge.kit.SubscriberPage;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
-import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -65,45 +65,39 @@ class SubscriberPass {
         Map<Long, MirrorRecord> existing = io.existing(s.account, ids, s.filterAfter == null);
         long compareStarted = System.nanoTime();
         WorkingSets.Memberships members = s.mode == SyncMode.FULL ? sets.memberships(s) : null;
-        List<MirrorRecord> writes = new ArrayList<>();
-        long unchanged = 0;
-        long newer = 0;
+        List<MirrorObservation> observations = new ArrayList<>(items.size());
         for (Subscriber k : items) {
-            MirrorRecord old = existing.get(k.id());
-            WorkingSets.TagsOf tags = members != null ? members.of(k.id())
-                    : old == null ? new WorkingSets.TagsOf(List.of(), List.of()) : new WorkingSets.TagsOf(old.tags(), old.tagIds());
-            String email = MirrorStore.normalizeEmail(k.emailAddress());
-            Map<String, String> fields = k.fieldsOrEmpty();
-            String hash = MirrorStore.contentHash(email, k.firstName(), k.state(), fields, tags.names());
-            if (old != null && hash.equals(old.contentHash()) && sameIds(tags.ids(), old.tagIds())) {
-                unchanged++;
-                continue;
-            }
-            if (old != null && old.eventAt() > readAt) {
-                newer++; // a webhook applied a change Kit made after we read this page: it wins
-                continue;
-            }
-            writes.add(new MirrorRecord(s.account, k.id(), email, k.firstName(), k.state(), fields, tags.names(),
-                    tags.ids(), clock.millis(), MirrorRecord.SOURCE_SYNC, hash, s.runId, readAt));
+            // the profile was observed when this page was read; full runs also carry each tag list's read time,
+            // and every tag not listed was seen absent when the catalog was read
+            observations.add(new MirrorObservation(s.account, k.id(), new MirrorObservation.Profile(readAt,
+                    k.emailAddress(), k.firstName(), k.state(), k.fieldsOrEmpty()),
+                    members == null ? Map.of() : members.observed(k.id()),
+                    members == null ? 0 : s.catalogAt > 0 ? s.catalogAt : s.startedAt, MirrorRecord.SOURCE_SYNC,
+                    s.runId, false));
         }
-        long cpu = System.nanoTime() - compareStarted;
-        io.putAll(writes);
+        long cpu = System.nanoTime() - compareStarted; // building the observations; merging runs inside the writes
+        List<MirrorMerge.Result> results = io.mergeAll(observations, existing);
+        long written = results.stream().filter(MirrorMerge.Result::write).count();
+        // not written because a webhook (or provision) had already stored a later observation
+        long newer = results.stream().filter(r -> !r.write() && !r.profileApplied()).count();
+        long unchanged = results.size() - written - newer;
         if (s.mode == SyncMode.FULL) {
             store.putIds(s, SyncStateStore.seenSk(s.page), ids.stream().mapToLong(Long::longValue).toArray(),
                     config.dataTtl());
         }
         boolean more = page.hasNextPage();
         String next = page.pagination() == null ? null : page.pagination().endCursor();
-        if (more && (next == null || next.equals(cursor))) {
-            throw new KitbridgeException("KitProtocolError", "Kit said there is a page after cursor " + cursor
-                    + " but gave no new end_cursor");
+        if (more) {
+            KitPages.requireNewCursor(next, s.cursorsSeen, "subscribers");
+        } else {
+            s.cursorsSeen.clear();
         }
         s.cursor = more ? next : null;
         s.page++;
         s.add(SyncState.SUBSCRIBER_PAGES, 1);
         s.add(SyncState.SUBSCRIBERS_READ, items.size());
-        s.add(SyncState.WRITTEN, writes.size());
-        s.add(SyncState.MIRROR_WRITES, writes.size());
+        s.add(SyncState.WRITTEN, written);
+        s.add(SyncState.MIRROR_WRITES, written);
         s.add(SyncState.UNCHANGED, unchanged);
         s.add(SyncState.SKIPPED_NEWER, newer);
         s.add(SyncState.PAGE_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
@@ -113,10 +107,5 @@ class SubscriberPass {
                     : config.incrementalTagPass() ? SyncPhase.TAG_ADDS : SyncPhase.DONE;
         }
         store.saveOrMoved(s);
-    }
-
-    /** Tag ids as sets: webhooks may have stored them in another order. */
-    private static boolean sameIds(List<Long> a, List<Long> b) {
-        return new HashSet<>(a == null ? List.of() : a).equals(new HashSet<>(b == null ? List.of() : b));
     }
 }

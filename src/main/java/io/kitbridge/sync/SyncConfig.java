@@ -82,7 +82,10 @@ public interface SyncConfig {
     @WithDefault("50")
     int driftReportLimit();
 
-    /** Parallel DynamoDB batch calls per page (BatchGetItem of 100 keys, BatchWriteItem of 25 items). */
+    /**
+     * Parallel DynamoDB calls per page (range Queries / GetItems of the page's records, conditional PutItems of the
+     * changed ones, 25 per worker task).
+     */
     @WithDefault("4")
     int dynamoConcurrency();
 

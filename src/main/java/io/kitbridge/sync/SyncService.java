@@ -2,6 +2,7 @@ package io.kitbridge.sync;
 
 import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitConfig;
 import io.kitbridge.kit.KitErrorKind;
@@ -59,7 +60,15 @@ public class SyncService {
     @Inject
     Clock clock;
 
+    @Inject
+    InvocationDeadline deadline;
+
+    /** Work on this thread (a token refresh included) knows the invocation's time budget. */
     public SyncPageOutput syncPage(SyncPageInput input) {
+        return deadline.within(clock.millis() + config.maxInvocationTime().toMillis(), () -> syncPageWithin(input));
+    }
+
+    private SyncPageOutput syncPageWithin(SyncPageInput input) {
         if (input == null) {
             throw new InvalidInputException("input", "expected {\"account\": \"default\", \"mode\": \"full\" | \"incremental\"}");
         }

@@ -61,6 +61,12 @@ final class SyncState {
     String tagCursor;
     int tagPage;
     Set<Integer> skippedTags = new LinkedHashSet<>();
+    /** When the tag catalog was read: a tag not in it was observed absent (deleted) at this time. */
+    long catalogAt;
+    /** Per tag index, when its first member page was read: the observation time of that tag's memberships. */
+    List<Long> tagReadAt = new ArrayList<>();
+    /** Digests of the cursors already followed in the current listing: a repeat is a Kit protocol error. */
+    Set<String> cursorsSeen = new LinkedHashSet<>();
     /** Pages stored per tag index (their id lists are read back by key). */
     List<Integer> tagPageCounts = new ArrayList<>();
     long missingAfterId;
@@ -100,6 +106,19 @@ final class SyncState {
             tagPageCounts.add(0);
         }
         tagPageCounts.set(tagIndex, pages);
+    }
+
+    void setTagReadAt(int tagIndex, long at) {
+        while (tagReadAt.size() <= tagIndex) {
+            tagReadAt.add(0L);
+        }
+        tagReadAt.set(tagIndex, at);
+    }
+
+    /** Observation time of a tag's memberships (falls back to the catalog read, which came earlier). */
+    long tagReadAt(int tagIndex) {
+        long at = tagIndex < tagReadAt.size() ? tagReadAt.get(tagIndex) : 0L;
+        return at > 0 ? at : catalogAt;
     }
 
     int tagPages(int tagIndex) {

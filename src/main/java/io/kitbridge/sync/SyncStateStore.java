@@ -50,6 +50,9 @@ class SyncStateStore {
     static final String TAG_PAGE = "tagPage";
     static final String SKIPPED_TAGS = "skippedTags";
     static final String TAG_PAGE_COUNTS = "tagPageCounts";
+    static final String CATALOG_AT = "catalogAt";
+    static final String TAG_READ_AT = "tagReadAt";
+    static final String CURSORS_SEEN = "cursorsSeen";
     static final String MISSING_AFTER = "missingAfterId";
     static final String DRIFT_AFTER = "driftAfter";
     static final String ERRORS = "consecutiveErrors";
@@ -199,6 +202,9 @@ class SyncStateStore {
         item.put(TAG_PAGE, Items.n(s.tagPage));
         item.put(SKIPPED_TAGS, AttributeValue.fromL(s.skippedTags.stream().map(i -> Items.n(i)).toList()));
         item.put(TAG_PAGE_COUNTS, AttributeValue.fromL(s.tagPageCounts.stream().map(i -> Items.n(i)).toList()));
+        item.put(CATALOG_AT, Items.n(s.catalogAt));
+        item.put(TAG_READ_AT, AttributeValue.fromL(s.tagReadAt.stream().map(t -> Items.n(t)).toList()));
+        item.put(CURSORS_SEEN, Items.stringList(s.cursorsSeen));
         item.put(MISSING_AFTER, Items.n(s.missingAfterId));
         putIfSet(item, DRIFT_AFTER, s.driftAfter);
         item.put(ERRORS, Items.n(s.consecutiveErrors));
@@ -231,6 +237,9 @@ class SyncStateStore {
         s.tagPage = (int) Items.numOr(item, TAG_PAGE, 0);
         numbers(item.get(SKIPPED_TAGS)).forEach(i -> s.skippedTags.add(i.intValue()));
         numbers(item.get(TAG_PAGE_COUNTS)).forEach(i -> s.tagPageCounts.add(i.intValue()));
+        s.catalogAt = Items.numOr(item, CATALOG_AT, 0);
+        s.tagReadAt = new ArrayList<>(numbers(item.get(TAG_READ_AT)));
+        s.cursorsSeen.addAll(Items.stringListOf(item, CURSORS_SEEN));
         s.missingAfterId = Items.numOr(item, MISSING_AFTER, 0);
         s.driftAfter = Items.str(item, DRIFT_AFTER).orElse(null);
         s.consecutiveErrors = (int) Items.numOr(item, ERRORS, 0);

@@ -1,14 +1,15 @@
 package io.kitbridge.sync;
 
 import io.kitbridge.budget.Priority;
-import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
+import io.kitbridge.kit.KitPages;
 import io.kitbridge.kit.Subscriber;
 import io.kitbridge.kit.SubscriberPage;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
-import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -54,9 +55,13 @@ class TagPass {
             store.saveOrMoved(s);
             return;
         }
+        long readAt = clock.millis();
         SubscriberPage page = tagPage(s, null);
         if (page == null) {
             return;
+        }
+        if (s.tagPage == 0) {
+            s.setTagReadAt(s.tagIndex, readAt); // the tag's memberships are observed from its first page on
         }
         long started = System.nanoTime();
         long[] ids = page.items().stream().mapToLong(Subscriber::id).toArray();
@@ -78,6 +83,7 @@ class TagPass {
             store.saveOrMoved(s);
             return;
         }
+        long readAt = clock.millis();
         SubscriberPage page = tagPage(s, s.filterAfter);
         if (page == null) {
             return;
@@ -86,32 +92,25 @@ class TagPass {
         long tagId = s.tagIds.get(s.tagIndex);
         String name = s.tagNames.get(s.tagIndex);
         Map<Long, MirrorRecord> existing = io.existing(s.account, page.items().stream().map(Subscriber::id).toList(), false);
-        List<MirrorRecord> writes = new ArrayList<>();
+        List<MirrorObservation> observations = new ArrayList<>();
         for (MirrorRecord r : existing.values()) {
-            if (r.tagIds() != null && r.tagIds().contains(tagId)) {
-                continue;
-            }
-            List<String> names = new ArrayList<>(r.tags() == null ? List.of() : r.tags());
-            List<Long> ids = new ArrayList<>(r.tagIds() == null ? List.of() : r.tagIds());
-            names.add(name);
-            ids.add(tagId);
-            WorkingSets.TagsOf tags = WorkingSets.TagsOf.sorted(names, ids);
-            writes.add(new MirrorRecord(r.account(), r.subscriberId(), r.email(), r.firstName(), r.state(), r.fields(),
-                    tags.names(), tags.ids(), clock.millis(), MirrorRecord.SOURCE_SYNC,
-                    MirrorStore.contentHash(r.email(), r.firstName(), r.state(), r.fields(), tags.names()), s.runId,
-                    Math.max(r.eventAt(), clock.millis())));
+            // observed when this tag page was read, not now: a removal delivered meanwhile is newer and stays
+            observations.add(new MirrorObservation(r.account(), r.subscriberId(), null,
+                    Map.of(tagId, new MirrorObservation.TagSeen(readAt, true, name)), 0, MirrorRecord.SOURCE_SYNC,
+                    s.runId, false));
         }
-        io.putAll(writes);
+        long written = io.mergeAll(observations, existing).stream().filter(MirrorMerge.Result::write).count();
+        s.add(SyncState.TAGS_ADDED, written);
+        s.add(SyncState.WRITTEN, written);
+        s.add(SyncState.MIRROR_WRITES, written);
         s.add(SyncState.TAG_MEMBERS, page.items().size());
-        s.add(SyncState.TAGS_ADDED, writes.size());
-        s.add(SyncState.WRITTEN, writes.size());
-        s.add(SyncState.MIRROR_WRITES, writes.size());
         s.add(SyncState.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         advance(s, page);
         store.saveOrMoved(s);
     }
 
     private void loadCatalog(SyncState s, boolean refresh) {
+        long readAt = clock.millis();
         Map<String, Long> tags = catalog.tags(s.account, Priority.BULK, refresh);
         if (refresh) {
             s.add(SyncState.KIT_REQUESTS, 1);
@@ -123,6 +122,8 @@ class TagPass {
             s.tagNames.add(e.getKey());
         });
         s.catalogLoaded = true;
+        s.catalogAt = readAt;
+        s.tagReadAt = new ArrayList<>();
         s.tagIndex = 0;
         s.tagCursor = null;
         s.tagPage = 0;
@@ -152,10 +153,7 @@ class TagPass {
         s.add(SyncState.TAG_PAGES, 1);
         String next = page.pagination() == null ? null : page.pagination().endCursor();
         if (page.hasNextPage()) {
-            if (next == null || next.equals(s.tagCursor)) {
-                throw new KitbridgeException("KitProtocolError", "Kit said tag " + s.tagIds.get(s.tagIndex)
-                        + " has a page after cursor " + s.tagCursor + " but gave no new end_cursor");
-            }
+            KitPages.requireNewCursor(next, s.cursorsSeen, "the subscribers of tag " + s.tagIds.get(s.tagIndex));
             s.tagCursor = next;
             s.tagPage++;
         } else {
@@ -165,6 +163,7 @@ class TagPass {
     }
 
     private static void nextTag(SyncState s) {
+        s.cursorsSeen.clear();
         s.tagIndex++;
         s.tagCursor = null;
         s.tagPage = 0;

@@ -2,8 +2,11 @@ package io.kitbridge.sync;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.kitbridge.store.MirrorObservation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A run's id lists loaded from the control table, kept while the container is warm. Only complete lists are
@@ -30,7 +33,11 @@ class WorkingSets {
             }
             members[i] = keys.isEmpty() ? IdSet.EMPTY : IdSet.of(store.ids(s.account, s.runId, keys));
         }
-        Memberships loaded = new Memberships(List.copyOf(s.tagIds), List.copyOf(s.tagNames), members);
+        List<Long> readAt = new ArrayList<>();
+        for (int i = 0; i < members.length; i++) {
+            readAt.add(s.tagReadAt(i));
+        }
+        Memberships loaded = new Memberships(List.copyOf(s.tagIds), List.copyOf(s.tagNames), members, readAt);
         memberships = new Cached<>(s.runId, loaded);
         return loaded;
     }
@@ -53,7 +60,18 @@ class WorkingSets {
     }
 
     /** Each tag's members as of the run's tag pass, by index into the run's tag catalog snapshot. */
-    record Memberships(List<Long> tagIds, List<String> tagNames, IdSet[] members) {
+    record Memberships(List<Long> tagIds, List<String> tagNames, IdSet[] members, List<Long> readAt) {
+        /** A subscriber's tags as observations: present, each at its tag list's read time. */
+        Map<Long, MirrorObservation.TagSeen> observed(long subscriberId) {
+            Map<Long, MirrorObservation.TagSeen> out = new HashMap<>();
+            for (int i = 0; i < members.length; i++) {
+                if (members[i].contains(subscriberId)) {
+                    out.put(tagIds.get(i), new MirrorObservation.TagSeen(readAt.get(i), true, tagNames.get(i)));
+                }
+            }
+            return out;
+        }
+
         /** Tag names and ids of a subscriber, names sorted, ids in the same order. */
         TagsOf of(long subscriberId) {
             List<String> names = new ArrayList<>(2);

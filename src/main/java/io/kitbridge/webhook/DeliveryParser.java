@@ -23,6 +23,10 @@ import java.util.Map;
 final class DeliveryParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_STORED_RAW = 32 * 1024;
+    /** Longest event id used as given in keys and records; longer ids are replaced by their digest. */
+    static final int MAX_KEY_ID = 200;
+    /** Kit did not exist before this: an earlier event time is garbage, not history. */
+    static final long EARLIEST_EVENT_MILLIS = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
 
     private DeliveryParser() {
     }
@@ -54,8 +58,12 @@ final class DeliveryParser {
                 receivedAt, false, subscriber, tagId, null, null, null, truncate(raw), null);
     }
 
-    /** {@code {"delivery_id": "...", "events": [{id, type, created, data}]}}. */
-    static List<InboundEvent> signed(byte[] body, long receivedAt) throws MalformedDelivery {
+    /**
+     * {@code {"delivery_id": "...", "events": [{id, type, created, data}]}}. An event time that is unreadable, before
+     * 2000 or more than {@code maxFutureMillis} ahead of our clock would corrupt the mirror's ordering (a far-future
+     * event could never be superseded): the delivery is refused with 400.
+     */
+    static List<InboundEvent> signed(byte[] body, long receivedAt, long maxFutureMillis) throws MalformedDelivery {
         JsonNode root = parse(body);
         JsonNode events = root.get("events");
         if (events == null || !events.isArray()) {
@@ -63,12 +71,17 @@ final class DeliveryParser {
         }
         List<InboundEvent> out = new ArrayList<>(events.size());
         for (JsonNode ev : events) {
-            out.add(signedEvent(ev, receivedAt));
+            InboundEvent parsed = signedEvent(ev, receivedAt);
+            if (parsed.timed() && (parsed.occurredAt() < EARLIEST_EVENT_MILLIS
+                    || parsed.occurredAt() > receivedAt + maxFutureMillis)) {
+                throw new MalformedDelivery("event " + parsed.id() + " has an out-of-range created time");
+            }
+            out.add(parsed);
         }
         return out;
     }
 
-    private static InboundEvent signedEvent(JsonNode ev, long receivedAt) {
+    private static InboundEvent signedEvent(JsonNode ev, long receivedAt) throws MalformedDelivery {
         String raw = ev.toString();
         if (!ev.isObject()) {
             String digest = sha256(raw);
@@ -78,10 +91,15 @@ final class DeliveryParser {
         }
         JsonNode idNode = ev.get("id");
         String id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) && !idNode.asText().isBlank()
-                ? idNode.asText().trim() : "digest:" + sha256(raw).substring(0, 32);
+                ? keyableId(idNode.asText().trim()) : "digest:" + sha256(raw).substring(0, 32);
+        // catalog names ("subscriber.tag_added") and legacy names map onto the one internal model
         String type = KitEvents.normalize(ev.path("type").isTextual() ? ev.path("type").asText() : null)
-                .orElse(KitEvents.PREFIX + "untyped");
-        long created = time(ev.get("created"));
+                .map(KitEvents::fromCatalog).orElse(KitEvents.PREFIX + "untyped");
+        JsonNode createdNode = ev.get("created");
+        long created = time(createdNode);
+        if (created < 0 && createdNode != null && !createdNode.isNull()) {
+            throw new MalformedDelivery("event " + id + " has an unreadable created time");
+        }
         JsonNode data = ev.path("data");
         JsonNode subscriberNode = data.get("subscriber");
         InboundEvent.DeliveredSubscriber subscriber = subscriberNode != null && subscriberNode.isObject()
@@ -147,12 +165,15 @@ final class DeliveryParser {
         }
     }
 
-    /** ISO-8601 (Kit's docs) or epoch seconds/millis; -1 when absent or unreadable. */
+    /** ISO-8601 (Kit's docs) or epoch seconds/millis; -1 when absent, unreadable or beyond epoch millis. */
     static long time(JsonNode node) {
         if (node == null || node.isNull()) {
             return -1;
         }
         if (node.isNumber()) {
+            if (!node.canConvertToLong()) {
+                return -1;
+            }
             long v = node.asLong();
             return v <= 0 ? -1 : v < 100_000_000_000L ? v * 1000 : v;
         }
@@ -160,15 +181,20 @@ final class DeliveryParser {
             String s = node.asText().trim();
             try {
                 return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeParseException | ArithmeticException e) {
                 try {
                     return OffsetDateTime.parse(s).toInstant().toEpochMilli();
-                } catch (DateTimeParseException e2) {
+                } catch (DateTimeParseException | ArithmeticException e2) {
                     return -1;
                 }
             }
         }
         return -1;
+    }
+
+    /** An id that fits a DynamoDB key (and an audit record): over-long ids are replaced by their SHA-256. */
+    static String keyableId(String id) {
+        return id.length() <= MAX_KEY_ID ? id : "sha256:" + sha256(id);
     }
 
     static String sha256(String text) {

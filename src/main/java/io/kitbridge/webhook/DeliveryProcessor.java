@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs the events of one delivery: each is claimed (dedupe), applied or kept, then marked done. Events of one
+ * Runs the events of one delivery: each is claimed (dedupe; an event claimed elsewhere gets 503 + Retry-After for the
+ * rest of that claim's lease), applied or kept, then marked done. Events of one
  * subscriber run in event-time order; different subscribers run concurrently. A dependency failure releases the
  * claim and surfaces as {@link WebhookUnavailable} (503: Kit retries the delivery; what was done stays deduped).
  */
@@ -94,12 +95,20 @@ public class DeliveryProcessor {
 
     private Outcome runOne(String account, InboundEvent ev) {
         Duration window = InboundEvent.KIND_LEGACY.equals(ev.kind()) ? config.legacyDedupeWindow() : config.dedupeWindow();
+        WebhookControl.Claim claim;
         try {
-            if (!control.claim(account, ev.dedupeKey(), config.processingLease())) {
-                return Outcome.DUPLICATE;
-            }
+            claim = control.claim(account, ev.dedupeKey(), config.processingLease());
         } catch (SdkException e) {
             throw unavailable(e);
+        }
+        if (claim.done()) {
+            return Outcome.DUPLICATE;
+        }
+        if (!claim.claimed()) {
+            // another invocation is applying it, or died doing so: 200 would stop Kit's retries and could lose the
+            // event, so Kit is asked to come back when that claim's lease has run out
+            throw new WebhookUnavailable("event " + ev.id() + " is being processed by another invocation",
+                    claim.leaseLeft(), null);
         }
         try {
             Outcome outcome;

@@ -2,12 +2,15 @@ package io.kitbridge.webhook;
 
 import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.budget.Priority;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
 import io.kitbridge.kit.SubscriberState;
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.annotation.PreDestroy;
@@ -15,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,16 +34,16 @@ import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Applies one delivered event to the identity mirror. Ordering: the profile (email, name, state, fields) changes
- * only if the event is not older than what the mirror holds (Kit's event time; legacy deliveries have none, so
- * there a suppression state is never downgraded by a delivery — the next sync settles a genuine re-subscribe);
- * a tag changes only if no newer change of that same tag was applied. Every write is a compare-and-set on the
- * version read, so concurrent deliveries for one person never lose each other's change.
+ * Applies one delivered event to the identity mirror, observed at the event's creation time (legacy deliveries
+ * carry none: their arrival). Ordering ({@link MirrorMerge}): the profile (email, name, state, fields) changes only
+ * if the event is not older than the profile's observation; a tag changes only if that tag was not observed later
+ * (by a webhook, a sync page or tag list, provision or deprovision). Legacy deliveries never downgrade a suppression
+ * state — the next sync settles a genuine re-subscribe. Every write is a compare-and-set on the version read, so
+ * concurrent deliveries for one person never lose each other's change.
  */
 @ApplicationScoped
 public class MirrorUpdater {
     static final String ACTOR = "kit-webhook";
-    private static final int MAX_CAS_ATTEMPTS = 8;
 
     @Inject
     MirrorStore mirror;
@@ -50,13 +52,13 @@ public class MirrorUpdater {
     KitCatalog catalog;
 
     @Inject
-    WebhookControl control;
-
-    @Inject
     WebhookConfig config;
 
     @Inject
     Clock clock;
+
+    @Inject
+    InvocationDeadline deadline;
 
     private volatile ExecutorService lookups;
 
@@ -76,21 +78,61 @@ public class MirrorUpdater {
         if (tagId != null && tagName == null) {
             tagName = tagName(account, tagId);
         }
-        boolean tagApplies = tagId != null
-                && control.advanceTagClock(account, s.id(), tagId, ev.occurredAt(), config.dedupeWindow());
-        for (int attempt = 1; ; attempt++) {
-            MirrorRecord existing = mirror.get(account, s.id()).orElse(null);
-            Merge merge = merge(account, ev, existing, tagApplies, tagId, tagName);
-            if (merge.write() && !mirror.putIfUnchanged(merge.record(), existing)) {
-                if (attempt >= MAX_CAS_ATTEMPTS) {
-                    throw new WebhookUnavailable("mirror record of subscriber " + s.id() + " kept changing",
-                            config.retryAfter(), null);
-                }
-                continue;
-            }
-            mirror.audit(account, audit(ev, existing, merge, tagName));
-            return merge.outcome();
+        String name = tagName;
+        MirrorRecord[] before = new MirrorRecord[1];
+        MirrorMerge.Result result;
+        try {
+            result = mirror.merge(account, s.id(), null, existing -> {
+                before[0] = existing;
+                return observation(account, ev, existing, tagId, name);
+            });
+        } catch (MirrorStore.ConcurrentMirrorWrites busy) {
+            throw new WebhookUnavailable(busy.getMessage(), config.retryAfter(), busy);
         }
+        Outcome outcome = outcome(before[0], result, tagId);
+        mirror.audit(account, audit(ev, before[0], result, outcome, name));
+        return outcome;
+    }
+
+    private static Outcome outcome(MirrorRecord before, MirrorMerge.Result result, Long tagId) {
+        if (before == null) {
+            return Outcome.APPLIED;
+        }
+        boolean tagApplied = tagId != null && result.tagsApplied().contains(tagId);
+        if (!result.profileApplied() && !tagApplied) {
+            return Outcome.STALE;
+        }
+        return result.contentChanged() ? Outcome.APPLIED : Outcome.UNCHANGED;
+    }
+
+    /**
+     * What the event says, observed at its creation time (arrival for legacy deliveries). The profile is derived
+     * from the record read: an undated delivery may raise a suppression state, never lower it, and a field update
+     * changes one key.
+     */
+    static MirrorObservation observation(String account, InboundEvent ev, MirrorRecord existing, Long tagId,
+            String tagName) {
+        InboundEvent.DeliveredSubscriber s = ev.subscriber();
+        String email = s.email() != null && !s.email().isBlank() ? s.email() : existing == null ? null : existing.email();
+        String firstName = s.firstName() != null || existing == null ? s.firstName() : existing.firstName();
+        String state = existing == null ? "unknown" : existing.state();
+        String delivered = impliedState(ev.type(), s.state());
+        if (delivered != null) {
+            boolean downgrade = !ev.timed() && existing != null && rank(existing.state()) > rank(delivered);
+            state = downgrade ? existing.state() : delivered;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(existing == null || existing.fields() == null ? Map.of()
+                : existing.fields());
+        if (s.fields() != null) {
+            fields = new LinkedHashMap<>(s.fields());
+        }
+        if (ev.fieldKey() != null && KitEvents.CUSTOM_FIELD_VALUE_UPDATE.equals(ev.type())) {
+            fields.put(ev.fieldKey(), ev.fieldValue());
+        }
+        Map<Long, MirrorObservation.TagSeen> tags = tagId == null ? Map.of()
+                : Map.of(tagId, new MirrorObservation.TagSeen(ev.occurredAt(), KitEvents.TAG_ADD.equals(ev.type()), tagName));
+        return new MirrorObservation(account, s.id(), new MirrorObservation.Profile(ev.occurredAt(), email, firstName,
+                state, fields), tags, 0, MirrorRecord.SOURCE_WEBHOOK, null, true);
     }
 
     /** An event we keep but do not act on still leaves a trace in the person's history. */
@@ -110,7 +152,11 @@ public class MirrorUpdater {
      * bounded: past it Kit is told to retry, while the lookup carries on and warms the cache for that retry.
      */
     private String tagName(String account, long tagId) {
-        Future<Optional<String>> lookup = lookups().submit(() -> catalog.tagName(account, tagId, Priority.INTERACTIVE));
+        // past the timeout the handler answers and Lambda may freeze this process: work in the lookup (a token
+        // refresh) must fit before it
+        long until = clock.millis() + config.tagLookupTimeout().toMillis();
+        Future<Optional<String>> lookup = lookups().submit(() -> deadline.within(until,
+                () -> catalog.tagName(account, tagId, Priority.INTERACTIVE)));
         try {
             return lookup.get(config.tagLookupTimeout().toMillis(), TimeUnit.MILLISECONDS).orElse(null);
         } catch (TimeoutException slow) {
@@ -165,71 +211,6 @@ public class MirrorUpdater {
         }
     }
 
-    private record Merge(MirrorRecord record, boolean write, Outcome outcome, boolean profileApplied,
-            boolean tagApplied) {
-    }
-
-    private Merge merge(String account, InboundEvent ev, MirrorRecord existing, boolean tagApplies, Long tagId,
-            String tagName) {
-        InboundEvent.DeliveredSubscriber s = ev.subscriber();
-        boolean profileApplies = existing == null || ev.occurredAt() >= existing.eventAt();
-        String email = existing == null ? null : existing.email();
-        String firstName = existing == null ? null : existing.firstName();
-        String state = existing == null ? "unknown" : existing.state();
-        Map<String, String> fields = new LinkedHashMap<>(existing == null || existing.fields() == null ? Map.of()
-                : existing.fields());
-        List<String> tags = new ArrayList<>(existing == null || existing.tags() == null ? List.of() : existing.tags());
-        List<Long> tagIds = new ArrayList<>(existing == null || existing.tagIds() == null ? List.of() : existing.tagIds());
-
-        if (profileApplies) {
-            if (s.email() != null && !s.email().isBlank()) {
-                email = s.email();
-            }
-            firstName = s.firstName() != null || existing == null ? s.firstName() : firstName;
-            String delivered = impliedState(ev.type(), s.state());
-            if (delivered != null) {
-                boolean downgrade = !ev.timed() && existing != null && rank(existing.state()) > rank(delivered);
-                state = downgrade ? existing.state() : delivered;
-            }
-            if (s.fields() != null) {
-                fields = new LinkedHashMap<>(s.fields());
-            }
-            if (ev.fieldKey() != null && KitEvents.CUSTOM_FIELD_VALUE_UPDATE.equals(ev.type())) {
-                fields.put(ev.fieldKey(), ev.fieldValue());
-            }
-        }
-        if (tagApplies) {
-            boolean add = KitEvents.TAG_ADD.equals(ev.type());
-            tagIds.remove(tagId);
-            if (add) {
-                tagIds.add(tagId);
-            }
-            if (tagName != null) {
-                tags.removeIf(t -> t.equalsIgnoreCase(tagName));
-                if (add) {
-                    tags.add(tagName);
-                }
-            }
-        }
-        long eventAt = existing == null ? ev.occurredAt()
-                : profileApplies ? Math.max(existing.eventAt(), ev.occurredAt()) : existing.eventAt();
-        MirrorRecord next = new MirrorRecord(account, s.id(), email, firstName, state, fields, tags, tagIds, clock.millis(),
-                MirrorRecord.SOURCE_WEBHOOK, null, existing == null ? null : existing.lastSeenSync(), eventAt);
-        if (existing == null) {
-            return new Merge(next, true, Outcome.APPLIED, true, tagApplies);
-        }
-        if (!profileApplies && !tagApplies) {
-            return new Merge(existing, false, Outcome.STALE, false, false);
-        }
-        boolean contentChanged = !MirrorStore.contentHash(email, firstName, state, fields, tags).equals(
-                MirrorStore.contentHash(existing.email(), existing.firstName(), existing.state(), existing.fields(),
-                        existing.tags()))
-                || !new TreeSet<>(tagIds).equals(new TreeSet<>(existing.tagIds() == null ? List.of() : existing.tagIds()));
-        boolean newer = eventAt > existing.eventAt();
-        return new Merge(next, contentChanged || newer, contentChanged ? Outcome.APPLIED : Outcome.UNCHANGED,
-                profileApplies, tagApplies);
-    }
-
     /** The state an event asserts; the snapshot may predate the change, the event name does not. */
     static String impliedState(String type, String snapshotState) {
         SubscriberState snapshot = SubscriberState.parse(snapshotState);
@@ -251,8 +232,9 @@ public class MirrorUpdater {
         };
     }
 
-    private AuditEntry audit(InboundEvent ev, MirrorRecord before, Merge merge, String tagName) {
-        MirrorRecord after = merge.record();
+    private AuditEntry audit(InboundEvent ev, MirrorRecord before, MirrorMerge.Result merge, Outcome outcome,
+            String tagName) {
+        MirrorRecord after = merge.record() != null ? merge.record() : before;
         Map<String, String> b = new LinkedHashMap<>();
         Map<String, String> a = new LinkedHashMap<>();
         if (before != null && merge.write()) {
@@ -272,14 +254,15 @@ public class MirrorUpdater {
             detail += ev.tagId() == null ? "; the registration names no tag, tags left to the next sync"
                     : tagName == null ? " (tag name unknown)" : "";
         }
-        if (merge.outcome() == Outcome.STALE) {
+        boolean tagApplied = ev.tagId() != null && merge.tagsApplied().contains(ev.tagId());
+        if (outcome == Outcome.STALE) {
             detail += "; older than the mirror's state, not applied";
         } else if (!merge.profileApplied()) {
             detail += "; older than the mirror's profile: only the tag change applied";
-        } else if (KitEvents.isTagEvent(ev.type()) && ev.tagId() != null && !merge.tagApplied()) {
+        } else if (KitEvents.isTagEvent(ev.type()) && ev.tagId() != null && !tagApplied) {
             detail += "; a newer change of this tag was already applied";
         }
-        return new AuditEntry(at(ev.occurredAt()), action(ev), subject(after.email(), after.subscriberId()), after.subscriberId(), outcomeFor(ev, merge.outcome()), ACTOR,
+        return new AuditEntry(at(ev.occurredAt()), action(ev), subject(after.email(), after.subscriberId()), after.subscriberId(), outcomeFor(ev, outcome), ACTOR,
                 b.isEmpty() ? null : b, a.isEmpty() ? null : a, detail);
     }
 

@@ -22,6 +22,13 @@ public interface WebhookConfig {
     @WithDefault("5m")
     Duration signatureTolerance();
 
+    /**
+     * How far ahead of our clock a signed event's {@code created} time may be; a later one (or one before 2000) is
+     * refused with 400, since a far-future time could never be superseded in the mirror.
+     */
+    @WithDefault("1h")
+    Duration eventTimeTolerance();
+
     /** How long a signed event id is remembered (Kit retries a delivery for up to ~24 h). */
     @WithDefault("72h")
     Duration dedupeWindow();

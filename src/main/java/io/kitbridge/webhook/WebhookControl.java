@@ -3,24 +3,22 @@ package io.kitbridge.webhook;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
-import io.kitbridge.store.TableNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The handler's records in the control table, all under {@code pk = webhook#<account>}:
  * <ul>
  * <li>{@code event#<id>} / {@code legacy#<digest>}: dedupe claims ("processing" for a short lease, then "done"
- * for the dedupe window), so a retry is skipped, yet an event whose processing failed is processed again;</li>
- * <li>{@code tagclock#<subscriber>#<tag>}: time of the newest applied add/remove of one tag, so a late
- * tag_add never undoes a newer tag_remove;</li>
+ * for the dedupe window): a retry of a done event is a duplicate, a retry while another invocation holds the claim
+ * is told to come back when the lease ends, and an event whose processing failed or whose holder died is processed
+ * again;</li>
  * <li>{@code kept#<received>#<id>}: unknown or unusable events, stored for inspection.</li>
  * </ul>
  */
@@ -38,19 +36,37 @@ public class WebhookControl {
     @Inject
     ControlStore control;
 
-    @Inject
-    DynamoDbClient dynamo;
-
-    @Inject
-    TableNames tables;
-
     public static String pk(String account) {
         return PK_PREFIX + account;
     }
 
-    /** True for the first claimant; false while another invocation holds it or after it was processed. */
-    public boolean claim(String account, String dedupeKey, Duration lease) {
-        return control.putIfAbsent(pk(account), dedupeKey, Map.of(STATUS, Items.s("processing")), lease);
+    /** The answer to a claim: ours to process, already processed, or being processed elsewhere. */
+    public record Claim(boolean claimed, boolean done, Duration leaseLeft) {
+        static final Claim CLAIMED = new Claim(true, false, Duration.ZERO);
+        static final Claim DONE = new Claim(false, true, Duration.ZERO);
+    }
+
+    /**
+     * Claims an event for processing. Only a {@code done} record makes it a duplicate; a {@code processing} claim of
+     * another invocation is answered with the rest of its lease (the caller asks Kit to retry after it). An expired
+     * claim (its holder died) counts as absent, so Kit's retry takes it over.
+     */
+    public Claim claim(String account, String dedupeKey, Duration lease) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (control.putIfAbsent(pk(account), dedupeKey, Map.of(STATUS, Items.s("processing")), lease)) {
+                return Claim.CLAIMED;
+            }
+            Optional<Map<String, AttributeValue>> held = control.get(pk(account), dedupeKey);
+            if (held.isEmpty()) {
+                continue; // released or expired just now: try again
+            }
+            if ("done".equals(Items.strOr(held.get(), STATUS, ""))) {
+                return Claim.DONE;
+            }
+            long left = Items.numOr(held.get(), Attr.EXPIRES_AT, 0) - control.nowSeconds();
+            return new Claim(false, false, Duration.ofSeconds(Math.max(1, left)));
+        }
+        return new Claim(false, false, Duration.ofSeconds(1));
     }
 
     public void done(String account, String dedupeKey, Duration window) {
@@ -62,28 +78,6 @@ public class WebhookControl {
         control.delete(pk(account), dedupeKey);
     }
 
-    /**
-     * Records that a change of one tag at {@code eventAtMillis} is being applied, unless a newer change of the same
-     * tag already was (equal times pass, so a retry of the same event is idempotent).
-     */
-    public boolean advanceTagClock(String account, long subscriberId, long tagId, long eventAtMillis, Duration ttl) {
-        long now = control.nowSeconds();
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(Attr.PK, Items.s(pk(account)));
-        item.put(Attr.SK, Items.s("tagclock#" + subscriberId + "#" + tagId));
-        item.put(AT, Items.n(eventAtMillis));
-        item.put(Attr.EXPIRES_AT, Items.n(now + Math.max(1, ttl.toSeconds())));
-        try {
-            dynamo.putItem(b -> b.tableName(tables.control()).item(item)
-                    .conditionExpression("attribute_not_exists(#pk) OR #at <= :at OR #expiresAt <= :now")
-                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#at", AT, "#expiresAt", Attr.EXPIRES_AT))
-                    .expressionAttributeValues(Map.of(":at", Items.n(eventAtMillis), ":now", Items.n(now))));
-            return true;
-        } catch (ConditionalCheckFailedException newerApplied) {
-            return false;
-        }
-    }
-
     /** Keeps an event we could not act on (unknown type, no subscriber, a bug) for someone to look at. */
     public void keep(String account, InboundEvent event, String reason, Instant received, Duration retention) {
         Map<String, AttributeValue> attrs = new HashMap<>();
@@ -92,6 +86,6 @@ public class WebhookControl {
         attrs.put(RAW, Items.s(event.raw()));
         attrs.put(REASON, Items.s(reason));
         attrs.put(RECEIVED, Items.s(received.toString()));
-        control.put(pk(account), "kept#" + received + "#" + event.id(), attrs, retention);
+        control.put(pk(account), "kept#" + received + "#" + event.dedupeKey(), attrs, retention);
     }
 }

@@ -83,7 +83,7 @@ public class WebhookService {
                 if (!signedAuthentic(account, signature, body, nowMillis / 1000)) {
                     return error(401, "unauthorized");
                 }
-                events = DeliveryParser.signed(body, nowMillis);
+                events = DeliveryParser.signed(body, nowMillis, config.eventTimeTolerance().toMillis());
             } else {
                 String token = event.query(WebhookUrls.TOKEN_PARAM).orElse(null);
                 if (!legacyAuthentic(account, token, nowMillis / 1000)) {

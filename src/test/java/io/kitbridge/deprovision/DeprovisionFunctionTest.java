@@ -81,6 +81,50 @@ class DeprovisionFunctionTest {
     }
 
     @Test
+    void should_read_tags_again_and_remove_one_added_during_deprovision_before_unsubscribing() {
+        // GIVEN a person with two tags, recorded as desired by provision; and a Kit automation that re-tags them with
+        // a third tag right after the first tag removal reaches Kit (guards issue 14: tags were listed once, so a tag
+        // added meanwhile survived the irreversible unsubscribe)
+        String email = unique("retagged");
+        long id = personWithTags(email, 2);
+        mirror.putDesired("default", email, Map.of(), List.of("ent-0", "ent-1"));
+        long late = world.kit().admin().tagIdsByName().entrySet().stream().filter(e -> e.getKey().equals("late-tag"))
+                .map(Map.Entry::getValue).findFirst().orElseGet(() -> world.kit().admin().createTag("late-tag"));
+        world.kit().afterRequests("DELETE", "/v4/tags/\\d+/subscribers/" + id, 1, () -> world.kit().admin().tag(id, late));
+        // WHEN deprovisioned
+        Response r = Lambda.invoke(Map.of("email", email));
+        // THEN the late tag was found on the second read and removed too, before the unsubscribe
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("deprovisioned", r.jsonPath().getString("outcome"), r.asString());
+        assertEquals(List.of("ent-0", "ent-1", "late-tag"), r.jsonPath().getList("tagsRemoved"));
+        SimSubscriber inKit = world.kit().admin().subscriber(id).orElseThrow();
+        assertTrue(inKit.tagIds().isEmpty(), inKit.toString());
+        // AND the stored desired state is gone, so drift repair can never re-apply the old tags
+        assertTrue(mirror.getDesired("default", email).isEmpty());
+        assertEquals(List.of(), mirror.get("default", id).orElseThrow().tags());
+    }
+
+    @Test
+    void should_fail_with_deprovision_incomplete_and_not_unsubscribe_when_tags_keep_coming_back() {
+        // GIVEN a person whose tag an automation re-adds after every removal
+        String email = unique("sticky");
+        long id = personWithTags(email, 1);
+        long tagId = world.kit().admin().subscriber(id).orElseThrow().tagIds().iterator().next();
+        world.kit().afterRequests("DELETE", "/v4/tags/\\d+/subscribers/" + id, 10, () -> world.kit().admin().tag(id, tagId));
+        long unsubscribesBefore = world.kit().log().count("POST", ".*/unsubscribe");
+        // WHEN deprovisioned
+        Response r = Lambda.invoke(Map.of("email", email));
+        // THEN after 3 rounds it gives up with a typed error, and the irreversible unsubscribe was never sent
+        assertEquals("DeprovisionIncomplete", Lambda.errorType(r), r.asString());
+        assertTrue(r.jsonPath().getString("errorMessage").contains("ent-0"), r.asString());
+        assertEquals(unsubscribesBefore, world.kit().log().count("POST", ".*/unsubscribe"));
+        assertEquals("active", world.kit().admin().subscriber(id).orElseThrow().state());
+        assertEquals(DeprovisionService.MAX_TAG_ROUNDS, world.kit().log().all().stream()
+                .filter(q -> q.method().equals("DELETE") && q.path().endsWith("/subscribers/" + id)).count());
+        assertEquals("failed", mirror.history("default", email, 5).get(0).outcome());
+    }
+
+    @Test
     void should_remove_leftover_tags_when_person_already_unsubscribed() {
         String email = unique("leftover");
         long id = personWithTags(email, 2);

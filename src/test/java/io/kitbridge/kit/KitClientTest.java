@@ -306,7 +306,7 @@ class KitClientTest {
         assertFalse(kit(api -> api.listWebhooks(ACCOUNT, null, null)).items().stream().anyMatch(w -> w.id() == hook.id()));
 
         WebhookEndpoint endpoint = kitOnce(api -> api.createWebhookEndpoint(ACCOUNT, new WebhookEndpointCreate(
-                "https://hooks.example.com/webhooks/default", List.of("subscriber.subscriber_activate"), "kitbridge"))).webhookEndpoint();
+                "https://hooks.example.com/webhooks/default", List.of("subscriber.activated"), "kitbridge"))).webhookEndpoint();
         assertNotNull(endpoint.secret(), "secret is returned on creation");
         WebhookEndpoint listed = kit(api -> api.listWebhookEndpoints(ACCOUNT, null, null)).items().stream()
                 .filter(e -> e.id() == endpoint.id()).findFirst().orElseThrow();

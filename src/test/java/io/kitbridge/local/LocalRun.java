@@ -202,7 +202,7 @@ public final class LocalRun implements AutoCloseable {
             kit.admin().unsubscribe(people.get(0).id());
             kit.admin().unsubscribe(people.get(1).id());
             kit.admin().tag(people.get(2).id(), tagId);
-            kit.admin().setField(people.get(3).id(), "plan", "enterprise");
+            kit.admin().complain(people.get(3).id()); // field changes have no webhook-endpoint catalog event
             kit.admin().bounce(people.get(4).id());
             webhookChanges = 5;
             boolean delivered = kit.admin().awaitWebhooksDelivered(Duration.ofSeconds(60));

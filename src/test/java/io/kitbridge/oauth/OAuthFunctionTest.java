@@ -28,6 +28,7 @@ import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
+import io.kitbridge.common.InvocationDeadline;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,6 +84,9 @@ class OAuthFunctionTest {
 
     @Inject
     ProvisionService provision;
+
+    @Inject
+    InvocationDeadline deadline;
 
     private SimAdmin kit() {
         return world.kit().admin();
@@ -310,6 +314,36 @@ class OAuthFunctionTest {
         Connection stored = connections.find(account).orElseThrow();
         assertTrue(stored.accessExpiresAt() > System.currentTimeMillis() / 1000 + 7000);
         assertEquals("oauth.refresh", mirror.history(account, ConnectionAudit.SUBJECT, 1).get(0).action());
+    }
+
+    @Test
+    void should_not_start_a_refresh_near_the_invocation_deadline_and_refresh_when_time_allows() {
+        // GIVEN a connection due for a refresh ahead of expiry (guards issue 14: a refresh started inside the
+        // webhook's 4 s tag lookup could be frozen after Kit rotated the token, losing the new refresh token)
+        String account = "deadline";
+        OAuthTokens old = kit().grantTokensDirectly();
+        connections.putOauth(account, old.accessToken(), old.refreshToken(), clock.millis() / 1000 + 60, List.of("public"));
+        credentials.invalidate(account);
+        int refreshesBefore = kit().tokenRefreshes();
+        // WHEN a Kit call runs with 3 s left in the invocation (a refresh needs 2 s + 5 s token timeouts + 1 s margin)
+        deadline.within(clock.millis() + 3_000, () -> listTags(account));
+        // THEN no refresh was started: the still-valid token was used
+        assertEquals(refreshesBefore, kit().tokenRefreshes());
+        assertEquals(old.accessToken(), connections.find(account).orElseThrow().accessToken());
+        // WHEN Kit says the token expired and there is still too little time
+        kit().expireAccessToken(old.accessToken());
+        io.kitbridge.kit.KitException tooLate = assertThrows(io.kitbridge.kit.KitException.class,
+                () -> deadline.within(clock.millis() + 3_000, () -> listTags(account)));
+        // THEN the call fails transiently without touching the token endpoint, and the account stays connected
+        assertTrue(tooLate.isTransient(), tooLate.toString());
+        assertTrue(tooLate.getMessage().contains("not enough time left"), tooLate.getMessage());
+        assertEquals(refreshesBefore, kit().tokenRefreshes());
+        assertEquals(Connection.STATUS_CONNECTED, connections.find(account).orElseThrow().status());
+        // WHEN the next invocation has time enough
+        deadline.within(clock.millis() + 30_000, () -> listTags(account));
+        // THEN it refreshes once and goes on with the new token
+        assertEquals(refreshesBefore + 1, kit().tokenRefreshes());
+        assertTrue(!old.accessToken().equals(connections.find(account).orElseThrow().accessToken()));
     }
 
     // ------------------------------------------------------------------ broken connections

@@ -19,6 +19,7 @@ final class Refreshers {
         r.audit = c.instance(ConnectionAudit.class).get();
         r.config = c.instance(OAuthConfig.class).get();
         r.clock = c.instance(Clock.class).get();
+        r.deadline = c.instance(io.kitbridge.common.InvocationDeadline.class).get();
         return r;
     }
 }

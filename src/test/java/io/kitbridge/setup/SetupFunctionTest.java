@@ -12,6 +12,7 @@ import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
+import io.kitbridge.webhook.KitEvents;
 import io.kitbridge.webhook.SimWebhooks;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -136,11 +137,12 @@ class SetupFunctionTest {
         // WHEN setup switches it to signed, then runs again
         Response first = Lambda.invoke(Map.of("account", "signed1", "webhooks", "signed"));
         Response second = Lambda.invoke(Map.of("account", "signed1", "webhooks", "signed"));
-        // THEN one endpoint with all 12 events was created, the legacy hook removed, and the secret stored
+        // THEN one endpoint with Kit's catalog names for every identity event was created, the legacy hook removed,
+        // and the secret stored
         assertEquals(200, first.statusCode(), first.asString());
         assertEquals(1, first.jsonPath().getInt("created"));
         assertEquals("endpoint", first.jsonPath().getString("registrations[0].kind"));
-        assertEquals(12, first.jsonPath().getList("registrations[0].events").size());
+        assertEquals(Set.copyOf(KitEvents.IDENTITY_CATALOG_NAMES), Set.copyOf(first.jsonPath().getList("registrations[0].events")));
         assertEquals(List.of("mode-switch"), first.jsonPath().getList("removed.reason"));
         assertTrue(first.jsonPath().getBoolean("secretStored"));
         long endpointId = first.jsonPath().getLong("registrations[0].id");
@@ -165,7 +167,7 @@ class SetupFunctionTest {
     void should_recreate_an_endpoint_pointing_at_us_whose_secret_we_do_not_hold() {
         // GIVEN an endpoint pointing at us that was created by hand (its secret never reached us)
         connections.putApiKey("signed2", KitWorld.API_KEY);
-        long manual = kit.createEndpoint(BASE + "/webhooks/signed2", List.of("subscriber.tag_add")).get("id").asLong();
+        long manual = kit.createEndpoint(BASE + "/webhooks/signed2", List.of("subscriber.tag_added")).get("id").asLong();
         // WHEN setup runs (signed, two events)
         Response r = Lambda.invoke(Map.of("account", "signed2", "webhooks", "signed",
                 "events", List.of("tag_add", "tag_remove")));
@@ -173,7 +175,7 @@ class SetupFunctionTest {
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(manual, r.jsonPath().getLong("removed[0].id"));
         assertEquals("no-secret", r.jsonPath().getString("removed[0].reason"));
-        assertEquals(List.of("subscriber.tag_add", "subscriber.tag_remove"), r.jsonPath().getList("registrations[0].events"));
+        assertEquals(List.of("subscriber.tag_added", "subscriber.tag_removed"), r.jsonPath().getList("registrations[0].events"));
         List<JsonNode> endpoints = kit.endpoints().stream().filter(e -> ours(e.get("url").asText(), "signed2")).toList();
         assertEquals(1, endpoints.size());
         assertEquals(endpoints.get(0).get("id").asText(), connectionItem("signed2").get("webhookEndpointId").n());
@@ -186,6 +188,52 @@ class SetupFunctionTest {
         assertEquals(oldSecret, item.get("webhookPreviousSecret").s());
         assertNotNull(item.get("webhookPreviousUntil"));
         assertFalse(oldSecret.equals(item.get("webhookSecret").s()));
+    }
+
+    @Test
+    void should_repair_an_endpoint_registered_with_legacy_event_names_once_and_keep_it_afterwards() {
+        // GIVEN our signed endpoint, left with legacy names by an older registration (Kit now refuses them; guards
+        // issue 14: signed setup registered subscriber.tag_add etc., which no signed delivery ever matches)
+        connections.putApiKey("signed4", KitWorld.API_KEY);
+        Response first = Lambda.invoke(Map.of("account", "signed4", "webhooks", "signed"));
+        long wrong = first.jsonPath().getLong("registrations[0].id");
+        world.kit().admin().setEndpointEvents(wrong, List.of("subscriber.tag_add", "subscriber.subscriber_unsubscribe"));
+        // WHEN setup runs, then runs again
+        Response repaired = Lambda.invoke(Map.of("account", "signed4", "webhooks", "signed"));
+        Response again = Lambda.invoke(Map.of("account", "signed4", "webhooks", "signed"));
+        // THEN the first run replaces it with a catalog-named endpoint, the second keeps that one
+        assertEquals(1, repaired.jsonPath().getInt("created"), repaired.asString());
+        assertEquals(wrong, repaired.jsonPath().getLong("removed[0].id"));
+        assertEquals("stale", repaired.jsonPath().getString("removed[0].reason"));
+        assertEquals(0, again.jsonPath().getInt("created"), again.asString());
+        assertEquals(1, again.jsonPath().getInt("kept"));
+        assertEquals(List.of(), again.jsonPath().getList("removed"));
+        List<JsonNode> endpoints = kit.endpoints().stream().filter(e -> ours(e.get("url").asText(), "signed4")).toList();
+        assertEquals(1, endpoints.size());
+        List<String> events = new java.util.ArrayList<>();
+        endpoints.get(0).get("events").forEach(e -> events.add(e.asText()));
+        assertEquals(Set.copyOf(KitEvents.IDENTITY_CATALOG_NAMES), Set.copyOf(events));
+    }
+
+    @Test
+    void should_fail_with_a_typed_error_naming_the_refused_types_when_kit_answers_422() {
+        // GIVEN a Kit account whose catalog does not offer subscriber.complained
+        connections.putApiKey("signed5", KitWorld.API_KEY);
+        world.kit().admin().setUnavailableEndpointEvents(Set.of("subscriber.complained"));
+        try {
+            // WHEN signed setup asks for it
+            Response r = Lambda.invoke(Map.of("account", "signed5", "webhooks", "signed",
+                    "events", List.of("tag_add", "complained")));
+            // THEN a clear, typed error names the refused type; nothing is registered or stored
+            assertEquals("WebhookEventsRefused", Lambda.errorType(r), r.asString());
+            String message = r.jsonPath().getString("errorMessage");
+            assertTrue(message.contains("[subscriber.complained]"), message);
+            assertFalse(message.contains("[subscriber.tag_added"), message);
+            assertTrue(kit.endpoints().stream().noneMatch(e -> ours(e.get("url").asText(), "signed5")));
+            assertNull(connectionItem("signed5").get("webhookSecret"));
+        } finally {
+            world.kit().admin().setUnavailableEndpointEvents(Set.of());
+        }
     }
 
     @Test

@@ -734,15 +734,20 @@ final class KitApi {
         if (evs == null || !evs.isArray() || evs.isEmpty()) {
             throw new SimEngine.Invalid("Events can't be blank");
         }
+        // Kit's endpoint catalog has its own names; legacy names ("subscriber.tag_add"), planned or unknown types are
+        // refused with 422 at create/update (kit-v4-deltas.md "Webhook endpoint event types")
         List<String> events = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (JsonNode e : evs) {
-            String norm = SimEvent.normalize(e.asText());
-            if (norm == null) {
-                throw new SimEngine.Invalid("Event '" + e.asText() + "' is invalid");
+            String name = e.isTextual() ? e.asText() : e.toString();
+            if (!SimEvent.isCatalogName(name) || hooks.unavailableEndpointEvents.contains(name)) {
+                refused.add(name);
+            } else if (!events.contains(name)) {
+                events.add(name);
             }
-            if (!events.contains(norm)) {
-                events.add(norm);
-            }
+        }
+        if (!refused.isEmpty()) {
+            throw new SimEngine.Invalid("Events " + String.join(", ", refused) + " are not available webhook event types");
         }
         String name = text(b, "name");
         WebhookDispatcher.Endpoint e = hooks.addEndpoint(url.trim(), events, name == null ? "" : name);

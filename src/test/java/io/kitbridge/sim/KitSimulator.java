@@ -250,6 +250,7 @@ public final class KitSimulator implements AutoCloseable {
                         req.kitAccountId = c.kitAccountId();
                         Fault f = faults.take(method, path);
                         resp = f == null ? api.handle(req) : applyFault(f, () -> api.handle(req));
+                        runAutomations(method, path);
                     }
                 }
             } else if (path.startsWith("/oauth/")) {
@@ -267,6 +268,31 @@ public final class KitSimulator implements AutoCloseable {
         log.add(at, method, path, redactQuery(rawQuery), kind, resp.reset ? -1 : resp.status,
                 logBody(path, body, contentType));
         write(ex, method, resp);
+    }
+
+    /** Something in Kit reacting to a request (an automation, another integration), after it was answered. */
+    private record Automation(String method, java.util.regex.Pattern path, java.util.concurrent.atomic.AtomicInteger left,
+            Runnable action) {
+    }
+
+    private final List<Automation> automations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * After the next {@code times} /v4 requests matching {@code method} and {@code pathRegex} have been answered, runs
+     * {@code action} (e.g. a Kit automation re-adding a tag): a deterministic interleaving for tests.
+     */
+    public void afterRequests(String method, String pathRegex, int times, Runnable action) {
+        automations.add(new Automation(method, java.util.regex.Pattern.compile(pathRegex),
+                new java.util.concurrent.atomic.AtomicInteger(times), action));
+    }
+
+    private void runAutomations(String method, String path) {
+        for (Automation a : automations) {
+            if (a.method().equals(method) && a.path().matcher(path).matches() && a.left().getAndDecrement() > 0) {
+                a.action().run();
+            }
+        }
+        automations.removeIf(a -> a.left().get() <= 0);
     }
 
     private Resp tooMany(long retryAfterSeconds) {

@@ -97,11 +97,11 @@ class KitSimulatorWebhooksTest {
     }
 
     @Test
-    void should_sign_and_batch_deliveries_when_endpoint_is_registered() throws Exception {
-        // GIVEN a signed endpoint for tag_add and custom_field_value_update
+    void should_sign_and_batch_deliveries_with_catalog_names_when_endpoint_is_registered() throws Exception {
+        // GIVEN a signed endpoint for the catalog's tag_added (custom field updates have no catalog event)
         sim.admin().createCustomField("plan");
         SimTestClient.Res r = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + receiver.url("/signed")
-                + "\",\"events\":[\"subscriber.tag_add\",\"subscriber.custom_field_value_update\"],\"name\":\"kb\"}");
+                + "\",\"events\":[\"subscriber.tag_added\"],\"name\":\"kb\"}");
         assertEquals(201, r.status(), r.body());
         String secret = r.json().at("/webhook_endpoint/secret").asText();
         assertEquals(64, secret.length());
@@ -117,10 +117,10 @@ class KitSimulatorWebhooksTest {
         }
         sim.admin().setField(ids.get(0), "plan", "pro");
         assertTrue(sim.admin().awaitWebhooksDelivered(WAIT));
-        // THEN every delivery carries a valid signature, no batch exceeds 100 events, every event arrives once
+        // THEN every delivery carries a valid signature, no batch exceeds 100 events, every event arrives once, typed
+        // with the catalog name and carrying the subscriber object plus the tag
         Set<String> eventIds = new HashSet<>();
         int tagEvents = 0;
-        int fieldEvents = 0;
         for (WebhookReceiver.Received g : receiver.received()) {
             assertEquals(1, validSignatures(g.signature(), g.body(), secret));
             JsonNode b = SimTestClient.MAPPER.readTree(g.body());
@@ -128,26 +128,47 @@ class KitSimulatorWebhooksTest {
             assertTrue(b.get("events").size() <= 100);
             for (JsonNode e : b.get("events")) {
                 assertTrue(eventIds.add(e.get("id").asText()));
-                if (e.get("type").asText().equals("subscriber.tag_add")) {
-                    tagEvents++;
-                    assertEquals("vip", e.at("/data/tag/name").asText());
-                } else {
-                    fieldEvents++;
-                    assertEquals("pro", e.at("/data/subscriber/fields/plan").asText());
-                }
+                assertEquals("subscriber.tag_added", e.get("type").asText());
+                tagEvents++;
+                assertEquals("vip", e.at("/data/tag/name").asText());
+                assertTrue(e.at("/data/subscriber/id").asLong() > 0);
+                assertTrue(e.at("/data/subscriber/email_address").asText().endsWith("@example.com"));
                 assertTrue(e.get("created").asText().endsWith("Z"));
             }
         }
         assertTrue(receiver.received().size() >= 2);
         assertEquals(150, tagEvents);
-        assertEquals(1, fieldEvents);
+    }
+
+    @Test
+    void should_refuse_legacy_and_unavailable_event_names_with_422_when_an_endpoint_is_created() {
+        // GIVEN Kit's endpoint catalog (kit-v4-deltas.md): its own names only
+        String url = receiver.url("/signed");
+        // WHEN an endpoint is registered with legacy names, an unknown name, or a catalog name this account lacks
+        SimTestClient.Res legacyNames = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + url
+                + "\",\"events\":[\"subscriber.tag_add\",\"subscriber.subscriber_unsubscribe\"],\"name\":\"kb\"}");
+        SimTestClient.Res unknown = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + url
+                + "\",\"events\":[\"subscriber.activated\",\"subscriber.teleported\"],\"name\":\"kb\"}");
+        sim.admin().setUnavailableEndpointEvents(Set.of("subscriber.complained"));
+        SimTestClient.Res unavailable = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + url
+                + "\",\"events\":[\"subscriber.complained\"],\"name\":\"kb\"}");
+        SimTestClient.Res catalog = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + url
+                + "\",\"events\":[\"subscriber.created\",\"subscriber.tag_removed\"],\"name\":\"kb\"}");
+        // THEN each is refused with 422 naming the refused types, and only the catalog registration exists
+        assertEquals(422, legacyNames.status(), legacyNames.body());
+        assertTrue(legacyNames.body().contains("subscriber.tag_add") && legacyNames.body().contains("subscriber.subscriber_unsubscribe"));
+        assertEquals(422, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("subscriber.teleported") && !unknown.body().contains("subscriber.activated"));
+        assertEquals(422, unavailable.status(), unavailable.body());
+        assertEquals(201, catalog.status(), catalog.body());
+        assertEquals(1, kit.get("/v4/webhook_endpoints").json().get("webhook_endpoints").size());
     }
 
     @Test
     void should_sign_with_old_and_new_secret_when_secret_is_rotated() throws Exception {
         // GIVEN an endpoint whose secret is rotated
         JsonNode ep = kit.post("/v4/webhook_endpoints", "{\"url\":\"" + receiver.url("/signed")
-                + "\",\"events\":[\"subscriber.subscriber_activate\"],\"name\":\"kb\"}").json().get("webhook_endpoint");
+                + "\",\"events\":[\"subscriber.activated\"],\"name\":\"kb\"}").json().get("webhook_endpoint");
         String oldSecret = ep.get("secret").asText();
         String newSecret = sim.admin().rotateEndpointSecret(ep.get("id").asLong());
         // WHEN an event fires
@@ -227,7 +248,7 @@ class KitSimulatorWebhooksTest {
     void should_resend_identical_bytes_when_last_delivery_is_redelivered() throws Exception {
         // GIVEN one delivered signed event
         kit.post("/v4/webhook_endpoints", "{\"url\":\"" + receiver.url("/signed")
-                + "\",\"events\":[\"subscriber.form_subscribe\"],\"name\":\"kb\"}");
+                + "\",\"events\":[\"subscriber.subscribed_to_form\"],\"name\":\"kb\"}");
         long id = sim.admin().createSubscriber("f@example.com", null);
         sim.admin().fireEvent("form_subscribe", id);
         assertTrue(sim.admin().awaitWebhooksDelivered(WAIT));

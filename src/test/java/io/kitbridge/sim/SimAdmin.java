@@ -402,6 +402,16 @@ public final class SimAdmin {
     }
 
     /** Shift the {@code t=} timestamp of future signatures (e.g. -10 min to test replay tolerance). */
+    /** Plants an endpoint with non-catalog event names, as an older, laxer registration left it (Kit refuses them now). */
+    public void setEndpointEvents(long endpointId, List<String> events) {
+        sim.hooks().setEndpointEvents(endpointId, events);
+    }
+
+    /** Marks catalog event types as not available to this account: endpoint registrations naming them get 422. */
+    public void setUnavailableEndpointEvents(java.util.Set<String> types) {
+        sim.hooks().unavailableEndpointEvents = java.util.Set.copyOf(types);
+    }
+
     public void setSignatureTimestampSkew(Duration skew) {
         sim.hooks().setSignatureSkew(skew);
     }

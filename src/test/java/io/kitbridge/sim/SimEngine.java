@@ -155,6 +155,7 @@ final class SimEngine {
                 slot = store.addSubscriber(email, hasFirstName ? firstName : null, st, Math.floorDiv(nowMs, 1000L),
                         nowMs);
                 applyFields(slot, fields, unknown, events, false);
+                events.add(event(SimEvent.CREATE, slot));
                 if (st == SimStore.ACTIVE) {
                     events.add(event(SimEvent.ACTIVATE, slot));
                 }

@@ -25,6 +25,35 @@ record SimEvent(String type, ObjectNode subscriber, ObjectNode tag, long tagId, 
     static final String PRODUCT_PURCHASE = "subscriber.product_purchase";
     static final String CUSTOM_FIELD_VALUE_UPDATE = "subscriber.custom_field_value_update";
 
+    /** Subscriber created: no legacy webhook event, catalog {@code subscriber.created}. */
+    static final String CREATE = "subscriber.subscriber_create";
+
+    /**
+     * The webhook-endpoint catalog (kit-v4-deltas.md "Webhook endpoint event types"): its own names, not the legacy
+     * ones; create/update refuse anything else with 422. Mapped from the legacy types the engine publishes; link
+     * clicks, purchases and custom field updates have no catalog event and are not delivered to endpoints.
+     */
+    static final java.util.Map<String, String> CATALOG = java.util.Map.of(
+            CREATE, "subscriber.created",
+            ACTIVATE, "subscriber.activated",
+            UNSUBSCRIBE, "subscriber.unsubscribed",
+            BOUNCE, "subscriber.bounced",
+            COMPLAIN, "subscriber.complained",
+            FORM_SUBSCRIBE, "subscriber.subscribed_to_form",
+            COURSE_SUBSCRIBE, "subscriber.added_to_sequence",
+            COURSE_COMPLETE, "subscriber.sequence_completed",
+            TAG_ADD, "subscriber.tag_added",
+            TAG_REMOVE, "subscriber.tag_removed");
+
+    /** The catalog name of an engine event type, or null when endpoints never receive it. */
+    static String catalogName(String type) {
+        return CATALOG.get(type);
+    }
+
+    static boolean isCatalogName(String name) {
+        return CATALOG.containsValue(name);
+    }
+
     static final java.util.List<String> ALL = java.util.List.of(ACTIVATE, UNSUBSCRIBE, BOUNCE, COMPLAIN, TAG_ADD,
             TAG_REMOVE, FORM_SUBSCRIBE, COURSE_SUBSCRIBE, COURSE_COMPLETE, LINK_CLICK, PRODUCT_PURCHASE,
             CUSTOM_FIELD_VALUE_UPDATE);

@@ -55,6 +55,8 @@ final class WebhookDispatcher implements AutoCloseable {
 
     final ConcurrentSkipListMap<Long, LegacyHook> legacy = new ConcurrentSkipListMap<>();
     final ConcurrentSkipListMap<Long, Endpoint> endpoints = new ConcurrentSkipListMap<>();
+    /** Catalog types this account does not offer (the catalog marks availability; unavailable ones are refused). */
+    volatile java.util.Set<String> unavailableEndpointEvents = java.util.Set.of();
     private final AtomicLong nextLegacyId = new AtomicLong(3_100_001L);
     private final AtomicLong nextEndpointId = new AtomicLong(5_100_001L);
 
@@ -129,6 +131,16 @@ final class WebhookDispatcher implements AutoCloseable {
         return e;
     }
 
+    /** Test back door: an endpoint with whatever event names (as left by an older, laxer registration). */
+    void setEndpointEvents(long endpointId, List<String> events) {
+        Endpoint old = endpoints.get(endpointId);
+        if (old == null) {
+            throw new IllegalArgumentException("no webhook endpoint " + endpointId);
+        }
+        Endpoint e = new Endpoint(old.id, old.url, List.copyOf(events), old.name, old.secret);
+        endpoints.put(e.id, e);
+    }
+
     String newSecret() {
         byte[] b = new byte[32];
         secureRandom.nextBytes(b);
@@ -177,18 +189,20 @@ final class WebhookDispatcher implements AutoCloseable {
                     startDelivery(new Delivery("legacy", h.targetUrl, write(body), null, null));
                 }
             }
+            String catalogType = SimEvent.catalogName(ev.type());
             for (Endpoint e : endpoints.values()) {
-                if (e.events.contains(ev.type())) {
-                    enqueueSigned(e, signedEvent(ev));
+                if (catalogType != null && e.events.contains(catalogType)) {
+                    enqueueSigned(e, signedEvent(ev, catalogType));
                 }
             }
         }
     }
 
-    private ObjectNode signedEvent(SimEvent ev) {
+    /** {id, type (catalog name), created, data: {subscriber (as the subscribers API returns it), tag?}}. */
+    private ObjectNode signedEvent(SimEvent ev, String catalogType) {
         ObjectNode o = NODES.objectNode();
         o.put("id", UUID.randomUUID().toString());
-        o.put("type", ev.type());
+        o.put("type", catalogType);
         o.put("created", ev.created().toString());
         ObjectNode data = o.putObject("data");
         data.set("subscriber", ev.subscriber());

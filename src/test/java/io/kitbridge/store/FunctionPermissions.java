@@ -22,7 +22,7 @@ public final class FunctionPermissions {
             "deprovision", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
-                    TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
+                    TableDefinitions.MIRROR, Set.of("DeleteItem", "GetItem", "PutItem", "Query")),
             "lookup", Map.of(
                     TableDefinitions.CONNECTIONS, READ_CONNECTION,
                     TableDefinitions.MIRROR, Set.of("GetItem", "Query")),

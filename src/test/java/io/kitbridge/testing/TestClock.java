@@ -20,9 +20,24 @@ import java.util.concurrent.atomic.AtomicLong;
 @Priority(1)
 @Singleton
 public class TestClock extends Clock {
+    private static volatile TestClock current;
+
     private final AtomicLong offsetMillis = new AtomicLong();
     /** Long.MIN_VALUE while running; otherwise the frozen epoch millis. */
     private final AtomicLong frozenAt = new AtomicLong(Long.MIN_VALUE);
+
+    public TestClock() {
+        current = this;
+    }
+
+    /** The running application's clock, for test helpers that are not CDI beans. */
+    public static TestClock current() {
+        TestClock clock = current;
+        if (clock == null) {
+            throw new IllegalStateException("no Quarkus test application has started its TestClock yet");
+        }
+        return clock;
+    }
 
     @Override
     public long millis() {
@@ -85,5 +100,11 @@ public class TestClock extends Clock {
         if (frozen != Long.MIN_VALUE) {
             offsetMillis.set(frozen - System.currentTimeMillis());
         }
+    }
+
+    /** Back to real time, running (a test that moved the clock calls this when done). */
+    public synchronized void reset() {
+        frozenAt.set(Long.MIN_VALUE);
+        offsetMillis.set(0);
     }
 }

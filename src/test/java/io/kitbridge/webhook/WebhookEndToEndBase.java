@@ -66,6 +66,8 @@ abstract class WebhookEndToEndBase {
         SimAdmin kit = world.kit().admin();
         SetupResult registered = setup("signed");
         assertEquals(1, registered.registrations().size());
+        assertEquals(java.util.Set.copyOf(KitEvents.IDENTITY_CATALOG_NAMES), java.util.Set.copyOf(registered.registrations()
+                .get(0).events()));
         long endpointId = registered.registrations().get(0).id();
         long tagId = kit.createTag("E2E Signed");
         // WHEN a person is created, tagged and then unsubscribed in Kit
@@ -85,6 +87,12 @@ abstract class WebhookEndToEndBase {
         assertEquals("webhook.subscriber_unsubscribe", after.history().get(0).action());
         assertTrue(bridge.forwarded().stream().allMatch(f -> f.status() == 200), bridge.forwarded().toString());
         assertTrue(bridge.forwarded().stream().allMatch(f -> f.signature() != null));
+        // Kit's endpoints send catalog names ("subscriber.tag_added"), which map onto the same internal events
+        java.util.TreeSet<String> seen = new java.util.TreeSet<>();
+        bridge.forwarded().forEach(f -> readTree(f.body()).get("events").forEach(e -> seen.add(e.get("type").asText())));
+        List<String> types = List.copyOf(seen);
+        assertEquals(List.of("subscriber.activated", "subscriber.created", "subscriber.tag_added",
+                "subscriber.unsubscribed"), types);
 
         // AND a byte-for-byte redelivery is acknowledged but not applied twice
         DeliveryAttempt replay = kit.redeliverLast();
@@ -93,13 +101,13 @@ abstract class WebhookEndToEndBase {
         assertEquals(after.history().size(), lookup("e2e.signed@example.com").history().size());
 
         // AND while Kit rotates the secret (two v1 values: the new one, which we do not hold, and ours)
-        kit.createCustomField("company");
         kit.rotateEndpointSecret(endpointId);
-        kit.setField(id, "company", "Acme");
+        kit.untag(id, tagId);
         kit.createSubscriber("e2e.rotation@example.com", "Rot");
         delivered(kit);
         assertEquals("active", lookup("e2e.rotation@example.com").state());
-        assertEquals("Acme", lookup("e2e.signed@example.com").fields().get("company"));
+        assertEquals(List.of(), lookup("e2e.signed@example.com").tags());
+        assertEquals("webhook.tag_remove", lookup("e2e.signed@example.com").history().get(0).action());
         assertEquals(3, last().signature().split("v1=").length, last().signature());
 
         // AND a delivery signed 10 minutes in the past is refused (401); Kit's retry, signed afresh, gets through

@@ -17,6 +17,7 @@ import io.kitbridge.store.MirrorStore;
 import io.kitbridge.store.TableSetup;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -24,12 +25,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,14 @@ class WebhookHandlerTest {
     @Inject
     MirrorStore mirror;
 
+    @Inject
+    WebhookControl control;
+
+    @AfterEach
+    void clockBack() {
+        TestClock.current().reset();
+    }
+
     @BeforeEach
     void secretsStored() {
         secrets.save(new AccountWebhooks(ACCOUNT, AccountWebhooks.MODE_SIGNED, TOKEN, SECRET, 1L, null, null, 0, List.of()));
@@ -66,7 +77,7 @@ class WebhookHandlerTest {
 
     static Response signed(String body) {
         return Lambda.invoke(post(ACCOUNT, "", Map.of(KitSignature.HEADER,
-                signature(SECRET, Instant.now().getEpochSecond(), body)), body, false));
+                signature(SECRET, TestClock.current().instant().getEpochSecond(), body)), body, false));
     }
 
     static int status(Response r) {
@@ -288,6 +299,82 @@ class WebhookHandlerTest {
                 legacyBody(subscriber(id2, email2, "active", null)));
         assertEquals(200, status(lateLegacy));
         assertEquals("cancelled", mirror.get(ACCOUNT, id2).orElseThrow().state());
+    }
+
+    @Test
+    void should_ignore_an_older_catalog_event_delivered_late_and_apply_a_newer_one() {
+        // GIVEN a tag removal created at t2 has been applied (catalog names, as Kit's endpoints send them)
+        long id = nextId();
+        String email = "late" + id + "@example.com";
+        Instant t1 = TestClock.current().instant().minusSeconds(300);
+        Instant t2 = t1.plusSeconds(60);
+        Map<String, Object> person = subscriber(id, email, "active", null);
+        assertEquals(1, body(signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.tag_added",
+                t1.minusSeconds(60), person, tagData(611, "Late")))))).getInt("applied"));
+        assertEquals(1, body(signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.tag_removed",
+                t2, person, tagData(611, "Late")))))).getInt("applied"));
+        // WHEN a tag_added created at t1 (before the removal) is delivered late, after Kit's retries
+        Response late = signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.tag_added", t1,
+                person, tagData(611, "Late")))));
+        // THEN it is acknowledged as stale and the tag stays removed
+        assertEquals(200, status(late));
+        assertEquals(1, body(late).getInt("stale"), late.asString());
+        assertEquals(List.of(), mirror.get(ACCOUNT, id).orElseThrow().tags());
+        // AND a tag_added created after the removal is applied
+        Response newer = signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.tag_added",
+                t2.plusSeconds(1), person, tagData(611, "Late")))));
+        assertEquals(1, body(newer).getInt("applied"), newer.asString());
+        assertEquals(List.of("Late"), mirror.get(ACCOUNT, id).orElseThrow().tags());
+    }
+
+    @Test
+    void should_answer_503_for_the_rest_of_the_lease_then_apply_when_a_killed_invocation_held_the_claim() {
+        // GIVEN an event whose claim was taken by an invocation that was then killed (guards issue 14: the retry
+        // got 200 "duplicate", Kit stopped retrying and the event was never applied)
+        long id = nextId();
+        String eventId = "evt-killed-" + id;
+        String body = signedBody(List.of(signedEvent(eventId, "subscriber.activated",
+                TestClock.current().instant().minusSeconds(5), subscriber(id, "killed" + id + "@example.com", "active",
+                        null), null)));
+        assertTrue(control.claim(ACCOUNT, "event#" + eventId, Duration.ofMinutes(2)).claimed());
+        // WHEN Kit's retry arrives 30 s later, while the claim's 2-minute lease runs
+        TestClock.current().advance(Duration.ofSeconds(30));
+        Response during = signed(body);
+        // THEN it is told to come back when the lease ends, and nothing is applied yet
+        assertEquals(503, status(during), during.asString());
+        long retryAfter = Long.parseLong(String.valueOf(during.jsonPath().getMap("headers").get("retry-after")));
+        assertTrue(retryAfter >= 88 && retryAfter <= 90, "rest of the lease: " + retryAfter);
+        assertTrue(mirror.get(ACCOUNT, id).isEmpty());
+        // WHEN the lease has run out and Kit retries
+        TestClock.current().advance(Duration.ofSeconds(retryAfter + 1));
+        Response after = signed(body);
+        // THEN the retry takes the expired claim over and applies the event; only a further retry is a duplicate
+        assertEquals(200, status(after), after.asString());
+        assertEquals(1, body(after).getInt("applied"));
+        assertEquals("active", mirror.get(ACCOUNT, id).orElseThrow().state());
+        assertEquals(1, body(signed(body)).getInt("duplicates"));
+    }
+
+    @Test
+    void should_answer_400_when_an_event_time_is_far_in_the_future_or_out_of_range() {
+        // GIVEN deliveries whose event times no clock skew explains
+        long id = nextId();
+        Map<String, Object> person = subscriber(id, "future" + id + "@example.com", "active", null);
+        Instant now = TestClock.current().instant();
+        for (Instant created : List.of(now.plus(Duration.ofDays(365)), Instant.parse("1971-01-01T00:00:00Z"))) {
+            // WHEN Kit delivers one
+            Response r = signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(), "subscriber.activated",
+                    created, person, null))));
+            // THEN that delivery gets 400 (never a 5xx) and nothing is written
+            assertEquals(400, status(r), r.asString());
+            assertTrue(body(r).getString("error").contains("created time"), r.asString());
+        }
+        assertTrue(mirror.get(ACCOUNT, id).isEmpty());
+        // AND an event whose id is too long for a key is applied once, deduplicated by its digest
+        String longId = "x".repeat(3_000);
+        String body = signedBody(List.of(signedEvent(longId, "subscriber.activated", now.minusSeconds(1), person, null)));
+        assertEquals(1, body(signed(body)).getInt("applied"));
+        assertEquals(1, body(signed(body)).getInt("duplicates"));
     }
 
     @Test

@@ -1,0 +1,160 @@
+package io.kitbridge.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kitbridge.common.HttpApiEvent;
+import io.kitbridge.common.HttpApiResponse;
+import io.kitbridge.sim.SeedSpec;
+import io.kitbridge.sim.SimAdmin;
+import io.kitbridge.store.ConnectionStore;
+import io.kitbridge.store.MirrorRecord;
+import io.kitbridge.store.MirrorStore;
+import io.kitbridge.testing.KitWorld;
+import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.TestClock;
+import io.kitbridge.testing.World;
+import io.kitbridge.webhook.AccountWebhooks;
+import io.kitbridge.webhook.ApiGatewayEvents;
+import io.kitbridge.webhook.KitSignature;
+import io.kitbridge.webhook.WebhookSecrets;
+import io.kitbridge.webhook.WebhookService;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mirror's ordering rule across sync and webhooks, with explicit interleavings: every sync-page invocation does
+ * one unit of work (max-invocation-time 1 ms, as in SyncRecoveryTest, whose configuration this shares), and the
+ * webhook is delivered by hand (in-process, signed) between units. Guards issue 14.
+ */
+@QuarkusTest
+@WithTestResource(value = KitWorld.class, initArgs = {
+        @ResourceArg(name = "function", value = "sync-page"),
+        @ResourceArg(name = "limit", value = "6000"),
+        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
+        @ResourceArg(name = "kitbridge.sync.lease-ttl", value = "8s"),
+        @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
+        @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
+class SyncOrderingTest {
+    static final String SECRET = "ordering-secret-" + UUID.randomUUID();
+
+    World world;
+
+    @Inject
+    MirrorStore mirror;
+
+    @Inject
+    ConnectionStore connections;
+
+    @Inject
+    WebhookSecrets secrets;
+
+    @Inject
+    WebhookService webhooks;
+
+    @BeforeEach
+    void seed() {
+        world.kit().faults().clear();
+        world.kit().admin().seed(new SeedSpec(300, 3, List.of("company"), 17L));
+        world.kit().log().clear();
+    }
+
+    @AfterEach
+    void clockBack() {
+        TestClock.current().reset();
+    }
+
+    private String account(String name) {
+        connections.putApiKey(name, KitWorld.API_KEY);
+        secrets.save(new AccountWebhooks(name, AccountWebhooks.MODE_SIGNED, null, SECRET, 1L, null, null, 0, List.of()));
+        return name;
+    }
+
+    /** One sync-page invocation (one unit of work) of the run owned by {@code execution}. */
+    private static Response step(String account, String mode, String execution) {
+        Response r = Lambda.invoke(Map.of("account", account, "mode", mode, "execution", execution));
+        assertEquals(200, r.statusCode(), r.asString());
+        return r;
+    }
+
+    private static void runUntil(String account, String mode, String execution, String phase) {
+        for (int i = 0; i < 200; i++) {
+            Response r = step(account, mode, execution);
+            if (r.jsonPath().getBoolean("done") || phase.equals(r.jsonPath().getString("phase"))) {
+                return;
+            }
+        }
+        throw new AssertionError("sync did not reach " + phase);
+    }
+
+    /** A signed delivery of one catalog event, as Kit's endpoint would send it, handled in-process. */
+    private HttpApiResponse deliver(String account, String type, Instant created, long subscriberId, String email,
+            long tagId, String tagName) {
+        String body = ApiGatewayEvents.signedBody(List.of(ApiGatewayEvents.signedEvent(UUID.randomUUID().toString(), type,
+                created, ApiGatewayEvents.subscriber(subscriberId, email, "active", null),
+                Map.of("tag", Map.of("id", tagId, "name", tagName)))));
+        String signature = ApiGatewayEvents.signature(SECRET, TestClock.current().instant().getEpochSecond(), body);
+        HttpApiEvent event = ApiGatewayEvents.JSON.convertValue(ApiGatewayEvents.post(account, "",
+                Map.of(KitSignature.HEADER, signature), body, false), HttpApiEvent.class);
+        return webhooks.handle(event);
+    }
+
+    @Test
+    void should_keep_a_tag_removal_delivered_between_the_tag_pass_and_the_page_pass() {
+        // GIVEN a person tagged VIP in Kit, and a full sync whose tag pass has read VIP's members (the person included)
+        String account = account("between");
+        SimAdmin kit = world.kit().admin();
+        long vip = kit.createTag("Ordering VIP");
+        long person = kit.createSubscriber("between.person@example.com", "Bea");
+        kit.tag(person, vip);
+        runUntil(account, "full", "exec-between", "pages");
+        // WHEN the tag is removed in Kit and its webhook is delivered before the page pass
+        kit.untag(person, vip);
+        HttpApiResponse delivered = deliver(account, "subscriber.tag_removed", TestClock.current().instant(), person,
+                "between.person@example.com", vip, "Ordering VIP");
+        assertEquals(200, delivered.statusCode(), delivered.body());
+        runUntil(account, "full", "exec-between", "done");
+        // THEN the page pass (newer profile, older tag list) does not bring the tag back: the mirror matches Kit
+        MirrorRecord r = mirror.get(account, person).orElseThrow();
+        assertEquals(List.of(), r.tags(), r.toString());
+        assertEquals("active", r.state());
+        assertEquals(List.of(), MirrorMatch.differences(kit, mirror, account));
+    }
+
+    @Test
+    void should_apply_a_late_webhook_created_after_the_incremental_tag_read_but_before_its_write() {
+        // GIVEN a mirrored account and a person tagged GOLD in Kit since
+        String account = account("late");
+        SimAdmin kit = world.kit().admin();
+        long gold = kit.createTag("Ordering Gold");
+        long person = kit.createSubscriber("late.person@example.com", "Lou");
+        runUntil(account, "full", "exec-late-full", "done");
+        kit.tag(person, gold);
+        // AND an incremental sync whose GOLD member page is answered, then 10 s pass before its write (a slow
+        // invocation), driven by the clock at the moment Kit answers
+        world.kit().afterRequests("GET", "/v4/tags/" + gold + "/subscribers", 1,
+                () -> TestClock.current().advance(Duration.ofSeconds(10)));
+        Instant beforeRead = TestClock.current().instant();
+        runUntil(account, "incremental", "exec-late-incr", "done");
+        assertEquals(List.of("Ordering Gold"), mirror.get(account, person).orElseThrow().tags());
+        // WHEN the removal of GOLD, created 5 s after that read (and so before the write), is delivered late
+        kit.untag(person, gold);
+        HttpApiResponse late = deliver(account, "subscriber.tag_removed", beforeRead.plusSeconds(5), person,
+                "late.person@example.com", gold, "Ordering Gold");
+        // THEN it is applied: it is newer than what the sync saw (the sync's write is stamped with its read time)
+        assertEquals(200, late.statusCode(), late.body());
+        assertTrue(late.body().contains("\"applied\":1"), late.body());
+        assertEquals(List.of(), mirror.get(account, person).orElseThrow().tags());
+    }
+}
