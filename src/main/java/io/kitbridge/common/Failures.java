@@ -25,6 +25,8 @@ public final class Failures {
     private static final Logger LOG = Logger.getLogger(Failures.class);
     static final String FUNQY_APPLICATION_EXCEPTION = "io.quarkus.funqy.runtime.ApplicationException";
     static final String FUNQY_INTERNAL_ERROR = "io.quarkus.funqy.runtime.InternalError";
+    /** Funqy's AwsEventInputReader wraps the Jackson failure (a string or an array where an object belongs) in this. */
+    static final String FUNQY_UNREADABLE_INPUT = "Could not deserialize the provided message.";
     /** Throwable.toString() of one of our errors: "io.kitbridge.errors.Type: message". */
     private static final Pattern OURS = Pattern.compile("^(" + Pattern.quote(ErrorTypes.PACKAGE) + "[A-Za-z]+)(?:: ([\\s\\S]*))?$");
     private static final int MAX_DETAIL = 300;
@@ -73,7 +75,9 @@ public final class Failures {
         if (ErrorTypes.shortName(errorType) != null) {
             return new Reported(errorType, errorMessage == null ? "" : errorMessage);
         }
-        LambdaError error = errorType != null && errorType.startsWith("com.fasterxml.jackson.")
+        boolean unreadable = errorType != null && (errorType.startsWith("com.fasterxml.jackson.")
+                || IllegalArgumentException.class.getName().equals(errorType) && FUNQY_UNREADABLE_INPUT.equals(errorMessage));
+        LambdaError error = unreadable
                 ? payloadError(errorMessage)
                 : new Unexpected(simpleName(errorType) + ": " + detail(errorMessage));
         count(error);
@@ -119,9 +123,10 @@ public final class Failures {
         return t;
     }
 
+    /** kitbridge/Errors by type and function; by Function alone it is what the per-function alarms subtract. */
     private static void count(LambdaError error) {
         Emf.event().dimension("Function", Emf.function()).dimension("ErrorType", error.type())
-                .aggregate("Function", "ErrorType").aggregate("ErrorType")
+                .aggregate("Function", "ErrorType").aggregate("ErrorType").aggregate("Function")
                 .metric("Errors", 1, Emf.COUNT).emit();
     }
 

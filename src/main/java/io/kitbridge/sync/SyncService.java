@@ -230,7 +230,9 @@ public class SyncService {
                 Duration pause = e.retryAfter().orElse(config.maxWait());
                 return running(call, s, seconds(pause), "Kit answered 429; every caller of this credential pauses");
             }
-            if (!e.isTransient() && e.kind() != KitErrorKind.CIRCUIT_OPEN) {
+            // a malformed body once is more likely a cut connection than a changed API: back off like a 5xx, and
+            // only a persistent one fails the run (KitProtocolError is permanent to the state machine)
+            if (!e.isTransient() && e.kind() != KitErrorKind.CIRCUIT_OPEN && e.kind() != KitErrorKind.PROTOCOL) {
                 throw e;
             }
             if (e.kind() == KitErrorKind.CIRCUIT_OPEN) {
