@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -70,6 +72,8 @@ public class SyncService {
     SyncMetrics metrics;
 
     private static final ObjectMapper CAUSE_READER = new ObjectMapper();
+    /** "InvalidInput: ..." or "io.kitbridge.errors.InvalidInput: InvalidInput: ...". */
+    private static final Pattern TYPE_LEAD = Pattern.compile("(?:" + Pattern.quote(ErrorTypes.PACKAGE) + ")?([A-Z][A-Za-z]+): ");
 
     public SyncPageOutput syncPage(SyncPageInput input) {
         if (input == null) {
@@ -143,9 +147,15 @@ public class SyncService {
      */
     private SyncPageOutput afterFailure(SyncPageInput input) {
         SyncPageInput.Failure failure = input.failure();
-        String type = Optional.ofNullable(ErrorTypes.shortName(failure.error())).orElse(
-                failure.error() == null || failure.error().isBlank() ? ErrorTypes.UNEXPECTED : failure.error());
         String message = causeMessage(failure.cause());
+        // the type from errorType; failing that (a runtime that reported a wrapper class) from the message's lead
+        Matcher lead = TYPE_LEAD.matcher(message);
+        String type = Optional.ofNullable(ErrorTypes.shortName(failure.error()))
+                .or(() -> lead.lookingAt() && ErrorTypes.isKnown(lead.group(1)) ? Optional.of(lead.group(1)) : Optional.empty())
+                .orElse(failure.error() == null || failure.error().isBlank() ? ErrorTypes.UNEXPECTED : failure.error());
+        if (lead.lookingAt() && message.startsWith(ErrorTypes.PACKAGE)) {
+            message = message.substring(message.indexOf(": ") + 2);
+        }
         String account = validOrNull(input.account());
         String owner = firstNonBlankOrNull(input.syncId(), input.execution());
         boolean released = false;

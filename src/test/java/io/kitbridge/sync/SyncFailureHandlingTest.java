@@ -218,4 +218,21 @@ class SyncFailureHandlingTest {
         assertEquals("incremental-holder", control.get(pk, SyncStateStore.LEASE)
                 .map(item -> Items.strOr(item, ControlStore.OWNER, "?")).orElse("none"));
     }
+
+    @Test
+    void should_report_the_kitbridge_type_when_step_functions_passes_a_lambda_error_body_as_cause() {
+        // GIVEN the clean-up call as real Step Functions makes it: Cause is the Lambda error body as a JSON string,
+        // and (a runtime that reported its wrapper class) Error is not ours
+        String account = account("cleanup");
+        String cause = "{\"errorType\":\"io.quarkus.funqy.runtime.ApplicationException\",\"errorMessage\":"
+                + "\"io.kitbridge.errors.KitForbidden: KitForbidden: Kit answered 403\"}";
+        // WHEN sync-page is called with that failure
+        io.restassured.response.Response r = io.kitbridge.testing.Lambda.invoke(Map.of("account", account, "mode", "full",
+                "execution", "exec-x", "failure", Map.of("Error", "io.quarkus.funqy.runtime.ApplicationException", "Cause", cause)));
+        // THEN it answers the type and the message for the Fail state
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals("failed", r.jsonPath().getString("outcome"));
+        assertEquals("KitForbidden", r.jsonPath().getString("error"));
+        assertEquals("KitForbidden: Kit answered 403", r.jsonPath().getString("reason"));
+    }
 }
