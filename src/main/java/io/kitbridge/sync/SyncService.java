@@ -1,13 +1,13 @@
 package io.kitbridge.sync;
 
-import io.kitbridge.budget.BudgetExhaustedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.common.LogContext;
 import io.kitbridge.common.Secrets;
 import io.kitbridge.errors.ErrorTypes;
-import io.kitbridge.common.LogContext;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitConfig;
 import io.kitbridge.kit.KitErrorKind;
@@ -111,7 +111,8 @@ public class SyncService {
         } catch (KitbridgeException e) {
             if (!ErrorTypes.isTransient(e.errorType())) {
                 // repeating cannot help: free the account for the next sync at once instead of after the lease's TTL
-                abandon(account, owner, e.errorType(), e.getMessage());
+                dropRun(account, owner, e.errorType(), e.getMessage());
+                control.releaseLease(leasePk, SyncStateStore.LEASE, owner);
             }
             throw e;
         }
@@ -161,26 +162,25 @@ public class SyncService {
         boolean released = false;
         if (account != null && owner != null) {
             if (!ErrorTypes.isTransient(type)) {
-                abandon(account, owner, type, message);
+                dropRun(account, owner, type, message);
             }
             released = control.releaseLease(SyncStateStore.accountPk(account), SyncStateStore.LEASE, owner);
         }
         LOG.warnf("sync of account %s failed with %s: %s (lease %s)", account, type, message,
-                released ? "released" : "not held");
+                released ? "released" : "not held by this execution");
         return new SyncPageOutput(account, input.mode(), owner, null, null, true, 0, false, SyncPageOutput.FAILED,
                 message, input.loops() == null ? 0 : input.loops(), input.loopExecution(), Map.of(), List.of(), null, type);
     }
 
-    /** Marks the owner's unfinished run failed (so nobody resumes it) and releases the owner's lease. */
-    private void abandon(String account, String owner, String type, String message) {
+    /** Marks the owner's unfinished run failed, so nobody resumes it: the next sync starts a new run. */
+    private void dropRun(String account, String owner, String type, String message) {
         store.load(account).filter(s -> owner.equals(s.owner) && !s.finished() && s.failedWith == null).ifPresent(s -> {
             s.failedWith = type;
             s.lastError = type + ": " + message;
             if (store.save(s)) {
-                LOG.infof("sync of account %s: run %s abandoned after %s", account, s.runId, type);
+                LOG.infof("sync of account %s: run %s dropped after %s", account, s.runId, type);
             }
         });
-        control.releaseLease(SyncStateStore.accountPk(account), SyncStateStore.LEASE, owner);
     }
 
     /** Step Functions passes a Lambda error's body as Cause (a JSON string); the local runner passes the message. */
