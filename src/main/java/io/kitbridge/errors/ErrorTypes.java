@@ -12,8 +12,8 @@ public final class ErrorTypes {
     public static final String INVALID_INPUT = "InvalidInput";
 
     /** Repeating the same call later may succeed: the sync state machine retries these, and alarms watch them. */
-    public static final Set<String> TRANSIENT = Set.of("KitUnavailable", "StoreUnavailable", "KitRateLimited",
-            "RateBudgetExhausted", UNEXPECTED);
+    public static final Set<String> TRANSIENT = Set.of("KitUnavailable", "StoreUnavailable", "SecretUnavailable",
+            "KitRateLimited", "RateBudgetExhausted", UNEXPECTED);
 
     private static final Map<String, Function<String, LambdaError>> BY_NAME = new LinkedHashMap<>();
 
@@ -36,6 +36,7 @@ public final class ErrorTypes {
         add(KitUnavailable::new);
         add(KitProtocolError::new);
         add(StoreUnavailable::new);
+        add(SecretUnavailable::new);
         add(OAuthNotConfigured::new);
         add(Config::new);
         add(SyncDataExpired::new);

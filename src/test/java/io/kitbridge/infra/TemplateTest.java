@@ -216,7 +216,7 @@ class TemplateTest {
     void should_alarm_on_system_failures_and_not_on_business_outcomes() throws IOException {
         Map<String, JsonNode> alarms = alarms();
         // typed system failures, across functions
-        for (String type : Set.of("KitUnavailable", "StoreUnavailable", "Unexpected")) {
+        for (String type : Set.of("KitUnavailable", "StoreUnavailable", "SecretUnavailable", "Unexpected")) {
             JsonNode alarm = alarms.get(type + "Errors");
             assertTrue(alarm != null, "alarm on " + type);
             assertEquals("kitbridge", alarm.path("Namespace").asText());
