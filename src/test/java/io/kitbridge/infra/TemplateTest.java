@@ -42,11 +42,15 @@ class TemplateTest {
     }
 
     static Set<String> funqNamesInCode() throws IOException {
-        Pattern funq = Pattern.compile("@Funq\\(\"([^\"]+)\"\\)");
+        return capturedInMain(Pattern.compile("@Funq\\(\"([^\"]+)\"\\)"));
+    }
+
+    /** Group 1 of every match of {@code pattern} in src/main. */
+    static Set<String> capturedInMain(Pattern pattern) throws IOException {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = funq.matcher(Files.readString(f));
+                Matcher m = pattern.matcher(Files.readString(f));
                 while (m.find()) {
                     names.add(m.group(1));
                 }
@@ -192,17 +196,7 @@ class TemplateTest {
 
     /** Names passed to Emf's metric(...) in src/main: the kitbridge metrics that exist. */
     static Set<String> emittedMetrics() throws IOException {
-        Pattern metric = Pattern.compile("\\.metric\\(\"([A-Za-z0-9]+)\"");
-        Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = metric.matcher(Files.readString(f));
-                while (m.find()) {
-                    names.add(m.group(1));
-                }
-            }
-        }
-        return names;
+        return capturedInMain(Pattern.compile("\\.metric\\(\"([A-Za-z0-9]+)\""));
     }
 
     @Test
