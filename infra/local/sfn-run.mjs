@@ -2,7 +2,9 @@
 // Runs the REAL sync state machine (infra/statemachine/sync.asl.json) locally with aws-local-stepfunctions.
 // Task states call the sync-page function through the Quarkus Lambda mock event server (tests) or any endpoint
 // that takes the Lambda payload as a POST body and answers with the function's output (500 {errorType,
-// errorMessage} for a function error). StartExecution (continue-as-new) starts the next execution here, in-process.
+// errorMessage} for a function error). StartExecution (continue-as-new) starts the next execution here, in-process,
+// with Step Functions' name rules: a name already used answers the same execution while it has not ended (same
+// input), ExecutionAlreadyExists otherwise. A Task that catches into ReleaseLease calls the function again.
 // Prints one JSON summary on stdout. See docs/sync.md for the options.
 import './polyfill.mjs';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +19,7 @@ const { StateMachine } = await import(
 const TASK = 'SyncPage';
 const WAIT = 'Wait';
 const CONTINUE = 'ContinueAsNewExecution';
+const RELEASE = 'ReleaseLease';
 const REGION = 'local';
 const ACCOUNT_ID = '000000000000';
 
@@ -33,6 +36,7 @@ function parseArgs(argv) {
     retryMs: null,
     maxExecutions: 1000,
     loseOutputAt: new Set(),
+    loseStartResponseAt: new Set(),
     failAt: new Set(),
     killAt: null,
     trace: false,
@@ -54,6 +58,7 @@ function parseArgs(argv) {
       case '--retry-ms': o.retryMs = Number(v()); break;
       case '--max-executions': o.maxExecutions = Number(v()); break;
       case '--lose-output-at': o.loseOutputAt = nums(v()); break;
+      case '--lose-start-response-at': o.loseStartResponseAt = nums(v()); break;
       case '--fail-at': o.failAt = nums(v()); break;
       case '--kill-at': o.killAt = Number(v()); break;
       case '--timeout-ms': o.timeoutMs = Number(v()); break;
@@ -88,6 +93,9 @@ const summary = {
   status: 'RUNNING',
   executions: [],
   invocations: 0,
+  releaseCalls: 0,
+  startCalls: 0,
+  startsAnsweredWithExisting: 0,
   lambdaErrors: 0,
   injectedFaults: 0,
   retries: 0,
@@ -99,6 +107,8 @@ const summary = {
 };
 const started = Date.now();
 let lastPayloadKey = null;
+// StartExecution names used so far: name → { input (JSON text), ended }
+const names = new Map();
 let abortCurrent = null;
 
 class TaskError extends Error {
@@ -168,24 +178,60 @@ async function syncPageTask(input) {
   return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: output };
 }
 
+// ReleaseLease: the clean-up call after a failure, straight to the function (no fault injection).
+async function releaseTask(input) {
+  summary.releaseCalls++;
+  const output = await invokeFunction(input.Payload);
+  log(`release: error=${output && output.error} reason=${output && output.reason}`);
+  return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: output };
+}
+
+// StartExecution of this state machine (continue-as-new), with Step Functions' rules for names.
+function startExecution(req, executionArn) {
+  const n = ++summary.startCalls;
+  if (req.StateMachineArn !== stateMachineArn) {
+    throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `no state machine ${req.StateMachineArn}`);
+  }
+  const name = req.Name || `${opts.name}-c${names.size + 1}`;
+  const inputText = typeof req.Input === 'string' ? req.Input : JSON.stringify(req.Input);
+  const nextArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${opts.stateMachineName}:${name}`;
+  const existing = names.get(name);
+  if (existing) {
+    if (!existing.ended && existing.input === inputText) {
+      summary.startsAnsweredWithExisting++;
+      log(`StartExecution ${n}: ${name} exists with the same input and has not ended: same execution`);
+      return { ExecutionArn: nextArn, StartDate: existing.startDate };
+    }
+    throw new TaskError('StepFunctions.ExecutionAlreadyExistsException', `Execution Already Exists: '${nextArn}'`);
+  }
+  const startDate = new Date().toISOString();
+  names.set(name, { input: inputText, ended: false, startDate });
+  queue.push({ name, input: typeof req.Input === 'string' ? JSON.parse(req.Input) : req.Input, startedBy: executionArn });
+  if (opts.loseStartResponseAt.has(n)) {
+    summary.injectedFaults++;
+    log(`StartExecution ${n}: ${name} started, its response is lost`);
+    throw new TaskError('StepFunctions.SdkClientException', 'injected by --lose-start-response-at: response lost');
+  }
+  return { ExecutionArn: nextArn, StartDate: startDate };
+}
+
+const queue = [];
+
 async function runExecution(name, input) {
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${opts.stateMachineName}:${name}`;
-  let handover = null;
+  if (!names.has(name)) names.set(name, { input: JSON.stringify(input), ended: false, startDate: new Date().toISOString() });
   const overrides = {
     taskResourceLocalHandlers: {
       [TASK]: syncPageTask,
-      [CONTINUE]: async (req) => {
-        if (req.StateMachineArn !== stateMachineArn) {
-          throw new TaskError('StepFunctions.StateMachineDoesNotExistException', `no state machine ${req.StateMachineArn}`);
-        }
-        handover = req;
-        return { ExecutionArn: `${executionArn}-next`, StartDate: new Date().toISOString() };
-      },
+      [RELEASE]: releaseTask,
+      [CONTINUE]: async (req) => startExecution(req, executionArn),
     },
   };
   if (opts.waitScale !== null) overrides.waitTimeOverrides = { [WAIT]: 0 };
   if (opts.waitMs !== null) overrides.waitTimeOverrides = { [WAIT]: opts.waitMs };
-  if (opts.retryMs !== null) overrides.retryIntervalOverrides = { [TASK]: opts.retryMs, [CONTINUE]: opts.retryMs };
+  if (opts.retryMs !== null) {
+    overrides.retryIntervalOverrides = { [TASK]: opts.retryMs, [CONTINUE]: opts.retryMs, [RELEASE]: opts.retryMs };
+  }
   const execution = machine.run(input, {
     overrides,
     noThrowOnAbort: true,
@@ -205,13 +251,14 @@ async function runExecution(name, input) {
     }
     record.status = 'SUCCEEDED';
     record.output = output;
-    return { status: 'SUCCEEDED', output, handover };
+    return { status: 'SUCCEEDED', output };
   } catch (e) {
     const cause = e.cause || e;
     record.status = 'FAILED';
     record.error = { name: cause.name, message: String(cause.message).slice(0, 1000) };
     return { status: 'FAILED', error: record.error };
   } finally {
+    names.get(name).ended = true;
     record.invocations = summary.invocations - record.invocationsBefore;
     delete record.invocationsBefore;
   }
@@ -227,23 +274,20 @@ if (opts.timeoutMs > 0) {
   }, opts.timeoutMs);
 }
 
-let input = JSON.parse(opts.input);
-let name = opts.name;
-for (let i = 0; ; i++) {
+// Executions run one after another: the first, then each one continue-as-new started (in start order).
+queue.push({ name: opts.name, input: JSON.parse(opts.input) });
+for (let i = 0; queue.length > 0; i++) {
+  if (i >= opts.maxExecutions) {
+    summary.status = 'MAX_EXECUTIONS';
+    break;
+  }
+  const { name, input } = queue.shift();
   log(`execution ${name} starts with ${JSON.stringify(input)}`);
   const result = await runExecution(name, input);
   summary.status = result.status;
   summary.output = result.output ?? null;
   summary.error = result.error ?? null;
-  if (result.status !== 'SUCCEEDED' || !result.handover) break;
-  if (i + 1 >= opts.maxExecutions) {
-    summary.status = 'MAX_EXECUTIONS';
-    break;
-  }
-  // continue-as-new: StartExecution's Input is the current output (a JSON object, or a string of one)
-  const next = result.handover.Input;
-  input = typeof next === 'string' ? JSON.parse(next) : next;
-  name = `${opts.name}-c${i + 1}`;
+  if (result.status !== 'SUCCEEDED') break;
 }
 if (timer) clearTimeout(timer);
 summary.wallMillis = Date.now() - started;

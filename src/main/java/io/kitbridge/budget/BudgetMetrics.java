@@ -1,39 +1,53 @@
 package io.kitbridge.budget;
 
+import io.kitbridge.common.Emf;
+import io.kitbridge.common.InvocationEnded;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.jboss.logging.Logger;
 
 /**
- * Budget counters, emitted as CloudWatch embedded-metric-format log lines (one per flush, not per
- * permit, to keep log volume flat). Credential names in metrics are fingerprints, never secrets.
+ * Budget counters per credential (its budget key: a fingerprint, never the secret), emitted as CloudWatch
+ * embedded-metric events at the end of every invocation, after a 429, and every 15 s in long invocations — not
+ * per permit, to keep log volume flat. Each event counts for its credential and for the total (no dimensions),
+ * which the Kit429s alarm watches.
  */
 @ApplicationScoped
 public class BudgetMetrics {
-    private static final Logger LOG = Logger.getLogger("kitbridge.metrics");
     private static final long FLUSH_EVERY_MILLIS = 15_000;
 
-    private final LongAdder granted = new LongAdder();
-    private final LongAdder denied = new LongAdder();
-    private final LongAdder waitMillis = new LongAdder();
-    private final LongAdder throttled = new LongAdder();
+    private final Map<String, Counters> byCredential = new ConcurrentHashMap<>();
+    private final LongAdder grantedTotal = new LongAdder();
+    private final LongAdder throttledTotal = new LongAdder();
     private final LongAdder dynamoCalls = new LongAdder();
     private final AtomicLong lastFlush = new AtomicLong(System.currentTimeMillis());
 
-    void granted(long waitedMillis) {
-        granted.increment();
-        waitMillis.add(waitedMillis);
+    private static final class Counters {
+        final LongAdder granted = new LongAdder();
+        final LongAdder denied = new LongAdder();
+        final LongAdder waitMillis = new LongAdder();
+        final LongAdder throttled = new LongAdder();
+    }
+
+    void granted(String budgetKey, long waitedMillis) {
+        Counters c = counters(budgetKey);
+        c.granted.increment();
+        c.waitMillis.add(waitedMillis);
+        grantedTotal.increment();
         maybeFlush();
     }
 
-    void denied() {
-        denied.increment();
+    void denied(String budgetKey) {
+        counters(budgetKey).denied.increment();
         maybeFlush();
     }
 
-    void throttled() {
-        throttled.increment();
+    void throttled(String budgetKey) {
+        counters(budgetKey).throttled.increment();
+        throttledTotal.increment();
         flush();
     }
 
@@ -42,7 +56,7 @@ public class BudgetMetrics {
     }
 
     public long grantedCount() {
-        return granted.sum();
+        return grantedTotal.sum();
     }
 
     public long dynamoCallCount() {
@@ -50,7 +64,11 @@ public class BudgetMetrics {
     }
 
     public long throttledCount() {
-        return throttled.sum();
+        return throttledTotal.sum();
+    }
+
+    private Counters counters(String budgetKey) {
+        return byCredential.computeIfAbsent(budgetKey, k -> new Counters());
     }
 
     private void maybeFlush() {
@@ -61,19 +79,26 @@ public class BudgetMetrics {
         }
     }
 
-    /** Emits the counters gathered since the last flush. */
+    void onInvocationEnded(@Observes InvocationEnded ended) {
+        flush();
+    }
+
+    /** Emits the counters gathered since the last flush, one event per credential that had any. */
     public void flush() {
-        long g = granted.sumThenReset();
-        long d = denied.sumThenReset();
-        long w = waitMillis.sumThenReset();
-        long t = throttled.sumThenReset();
-        if (g + d + t == 0) {
-            return;
-        }
-        LOG.infof("{\"_aws\":{\"Timestamp\":%d,\"CloudWatchMetrics\":[{\"Namespace\":\"kitbridge\",\"Dimensions\":[[]],"
-                + "\"Metrics\":[{\"Name\":\"PermitsGranted\",\"Unit\":\"Count\"},{\"Name\":\"PermitsDenied\",\"Unit\":\"Count\"},"
-                + "{\"Name\":\"PermitWaitMillis\",\"Unit\":\"Milliseconds\"},{\"Name\":\"Kit429s\",\"Unit\":\"Count\"}]}]},"
-                + "\"PermitsGranted\":%d,\"PermitsDenied\":%d,\"PermitWaitMillis\":%d,\"Kit429s\":%d}",
-                System.currentTimeMillis(), g, d, w, t);
+        byCredential.forEach((key, c) -> {
+            long g = c.granted.sumThenReset();
+            long d = c.denied.sumThenReset();
+            long w = c.waitMillis.sumThenReset();
+            long t = c.throttled.sumThenReset();
+            if (g + d + t == 0) {
+                return;
+            }
+            Emf.event().dimension("Credential", key).aggregate().aggregate("Credential")
+                    .metric("PermitsGranted", g, Emf.COUNT)
+                    .metric("PermitsDenied", d, Emf.COUNT)
+                    .metric("PermitWaitMillis", w, Emf.MILLISECONDS)
+                    .metric("Kit429s", t, Emf.COUNT)
+                    .emit();
+        });
     }
 }

@@ -64,13 +64,13 @@ public class RateBudget {
             sleepQuietly(sleep);
         }
         long waited = Math.max(0, clock.millis() - start);
-        metrics.granted(waited);
+        metrics.granted(budgetKey, waited);
         return new Permit(budgetKey, priority, grantAt, waited);
     }
 
     /** Kit said 429: every function using this credential pauses until the stated time (or a backoff). */
     public Duration reportThrottled(String budgetKey, Optional<Duration> retryAfter) {
-        metrics.throttled();
+        metrics.throttled(budgetKey);
         ReentrantLock lock = localLocks.computeIfAbsent(budgetKey, k -> new ReentrantLock());
         lock.lock();
         try {
@@ -122,7 +122,7 @@ public class RateBudget {
                     lastSeen.put(budgetKey, fresh);
                     at = gcra.earliest(fresh, priority, now);
                     if (at - start > maxWaitMillis) {
-                        metrics.denied();
+                        metrics.denied(budgetKey);
                         throw new BudgetExhaustedException(budgetKey, Duration.ofMillis(at - now),
                                 fresh.blockedUntil() > now);
                     }
@@ -139,7 +139,7 @@ public class RateBudget {
             // another Lambda won the race: back off a little, jittered, then try with the fresh state
             sleepQuietly(ThreadLocalRandom.current().nextLong(1, 4 + Math.min(attempt, 20)));
         }
-        metrics.denied();
+        metrics.denied(budgetKey);
         throw new BudgetExhaustedException(budgetKey, Duration.ofMillis(gcra.intervalMillis()), false);
     }
 

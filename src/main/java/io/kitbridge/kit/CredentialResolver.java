@@ -1,6 +1,7 @@
 package io.kitbridge.kit;
 
 import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.LogContext;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.store.Connection;
 import io.kitbridge.store.ConnectionStore;
@@ -119,6 +120,8 @@ public class CredentialResolver {
         if (!ACCOUNT_NAME.matcher(name).matches()) {
             throw new InvalidInputException("account", "must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        // every function validates its account first: from here on, its log lines name it
+        LogContext.put(LogContext.ACCOUNT, name);
         return name;
     }
 

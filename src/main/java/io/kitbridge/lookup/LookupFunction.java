@@ -1,11 +1,13 @@
 package io.kitbridge.lookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.FunctionBoundary;
 import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=lookup. */
+@FunctionBoundary
 public class LookupFunction {
     @Inject
     LookupService service;

@@ -2,6 +2,7 @@ package io.kitbridge.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kitbridge.common.FunctionBoundary;
 import io.kitbridge.common.HttpApiEvent;
 import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
  * {@link OAuthService}; a direct invoke with a top-level "action" (which API Gateway payloads never have) is the
  * operator and goes to {@link OAuthOperator}.
  */
+@FunctionBoundary
 public class OAuthFunction {
     @Inject
     OAuthService service;

@@ -1,11 +1,13 @@
 package io.kitbridge.setup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kitbridge.common.FunctionBoundary;
 import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=setup. Input is read as JSON so bad input names its field. */
+@FunctionBoundary
 public class SetupFunction {
     @Inject
     SetupService service;

@@ -89,6 +89,17 @@ public interface SyncConfig {
     @WithDefault("4")
     int dynamoConcurrency();
 
+    /**
+     * A full run turned away because an incremental sync holds the lease waits this long (in a Step Functions Wait
+     * state) and asks again, so the daily full run is not lost. A full run turned away by another full run ends.
+     */
+    @WithDefault("10m")
+    Duration fullRetryDelay();
+
+    /** How many times a full run asks for the lease before it fails with SyncSkipped (default: two hours' worth). */
+    @WithDefault("12")
+    int fullRetries();
+
     enum FilterFormat {
         DATETIME, DATE
     }

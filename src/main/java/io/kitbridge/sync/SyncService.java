@@ -1,8 +1,14 @@
 package io.kitbridge.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.InvocationDeadline;
+import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.common.LogContext;
+import io.kitbridge.common.Secrets;
+import io.kitbridge.errors.ErrorTypes;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitConfig;
 import io.kitbridge.kit.KitErrorKind;
@@ -18,7 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One sync-page invocation: take (or renew) the account's sync lease, resume the stored run, and do units of work
@@ -63,6 +72,13 @@ public class SyncService {
     @Inject
     InvocationDeadline deadline;
 
+    @Inject
+    SyncMetrics metrics;
+
+    private static final ObjectMapper CAUSE_READER = new ObjectMapper();
+    /** "InvalidInput: ..." or "io.kitbridge.errors.InvalidInput: InvalidInput: ...". */
+    private static final Pattern TYPE_LEAD = Pattern.compile("(?:" + Pattern.quote(ErrorTypes.PACKAGE) + ")?([A-Z][A-Za-z]+): ");
+
     /** Work on this thread (a token refresh included) knows the invocation's time budget. */
     public SyncPageOutput syncPage(SyncPageInput input) {
         return deadline.within(clock.millis() + config.maxInvocationTime().toMillis(), () -> syncPageWithin(input));
@@ -72,10 +88,14 @@ public class SyncService {
         if (input == null) {
             throw new InvalidInputException("input", "expected {\"account\": \"default\", \"mode\": \"full\" | \"incremental\"}");
         }
+        if (input.failure() != null) {
+            return afterFailure(input);
+        }
         String account = CredentialResolver.validateAccount(input.account());
         SyncMode requested = SyncMode.parse(input.mode());
         credentials.resolve(account); // unknown account → InvalidInput, lost authorisation → AccountDisconnected
         String owner = firstNonBlank(input.syncId(), input.execution(), "direct:" + UUID.randomUUID());
+        LogContext.put(LogContext.SYNC_ID, owner);
         boolean sameExecution = input.loops() != null && Objects.equals(input.execution(), input.loopExecution());
         Invocation call = new Invocation(account, owner, input.execution(), sameExecution ? input.loops() + 1 : 1,
                 System.nanoTime());
@@ -83,27 +103,124 @@ public class SyncService {
         String leasePk = SyncStateStore.accountPk(account);
         if (!control.acquireLease(leasePk, SyncStateStore.LEASE, owner, config.leaseTtl(),
                 Map.of(LEASE_MODE, Items.s(requested.wireName())))) {
-            String holder = control.get(leasePk, SyncStateStore.LEASE)
-                    .map(item -> Items.strOr(item, ControlStore.OWNER, "?")).orElse("(just released)");
-            LOG.infof("sync of account %s not started: lease held by %s", account, holder);
-            return new SyncPageOutput(account, requested.wireName(), owner, null, null, true, 0, false,
-                    SyncPageOutput.SKIPPED, "another sync of account '" + account + "' is running (lease held by "
-                    + holder + ")", call.loops, call.execution, Map.of(), List.of());
+            return skipped(call, requested);
         }
-        SyncState s;
         try {
-            s = resolveRun(account, owner, requested);
-        } catch (SyncStateStore.StateMoved moved) {
-            return running(call, store.load(account).orElseThrow(), 0, "run state moved while resuming; continuing");
+            SyncState s;
+            try {
+                s = resolveRun(account, owner, requested);
+            } catch (SyncStateStore.StateMoved moved) {
+                return running(call, store.load(account).orElseThrow(), 0, "run state moved while resuming; continuing");
+            }
+            if (s.finished()) {
+                // a retried final call (its output was lost): the run is complete, answer the same again
+                return finish(s, call);
+            }
+            return work(s, call);
+        } catch (KitbridgeException e) {
+            if (!ErrorTypes.isTransient(e.errorType())) {
+                // repeating cannot help: free the account for the next sync at once instead of after the lease's TTL
+                dropRun(account, owner, e.errorType(), e.getMessage());
+                control.releaseLease(leasePk, SyncStateStore.LEASE, owner);
+            }
+            throw e;
         }
-        if (s.finished()) {
-            // a retried final call (its output was lost): the run is complete, answer the same again
-            return finish(s, call);
+    }
+
+    /**
+     * Another sync holds the lease. An incremental run just ends; a full run turned away by an incremental one asks
+     * again after {@code full-retry-delay} (the daily full run must not be lost), up to {@code full-retries} times.
+     */
+    private SyncPageOutput skipped(Invocation call, SyncMode requested) {
+        Optional<Map<String, AttributeValue>> lease = control.get(SyncStateStore.accountPk(call.account), SyncStateStore.LEASE);
+        String holder = lease.map(item -> Items.strOr(item, ControlStore.OWNER, "?")).orElse("(just released)");
+        String holderMode = lease.map(item -> Items.strOr(item, LEASE_MODE, "?")).orElse("?");
+        String reason = "another sync of account '" + call.account + "' is running (lease held by " + holder + ", "
+                + holderMode + ")";
+        boolean retry = requested == SyncMode.FULL && !SyncMode.FULL.wireName().equals(holderMode);
+        metrics.skipped(requested);
+        if (retry && call.loops > config.fullRetries()) {
+            throw new KitbridgeException("SyncSkipped", "full sync of account '" + call.account + "' asked for the lease "
+                    + call.loops + " times and gave up: " + reason);
         }
-        return work(s, call);
+        LOG.infof("sync of account %s (%s) not started: %s%s", call.account, requested.wireName(), reason,
+                retry ? "; asking again in " + config.fullRetryDelay() : "");
+        return new SyncPageOutput(call.account, requested.wireName(), call.owner, null, null, !retry,
+                retry ? (int) Math.max(1, config.fullRetryDelay().toSeconds()) : 0, false, SyncPageOutput.SKIPPED,
+                reason, call.loops, call.execution, Map.of(), List.of());
+    }
+
+    /**
+     * The state machine's clean-up call after the execution failed (input {@code failure}): release the lease if
+     * this execution chain still holds it, drop its run when the failure is permanent (the next sync starts a new
+     * run), and report the kitbridge type and message for the Fail state. Tolerates any input: it must not fail.
+     */
+    private SyncPageOutput afterFailure(SyncPageInput input) {
+        SyncPageInput.Failure failure = input.failure();
+        String message = causeMessage(failure.cause());
+        // the type from errorType; failing that (a runtime that reported a wrapper class) from the message's lead
+        Matcher lead = TYPE_LEAD.matcher(message);
+        String type = Optional.ofNullable(ErrorTypes.shortName(failure.error()))
+                .or(() -> lead.lookingAt() && ErrorTypes.isKnown(lead.group(1)) ? Optional.of(lead.group(1)) : Optional.empty())
+                .orElse(failure.error() == null || failure.error().isBlank() ? ErrorTypes.UNEXPECTED : failure.error());
+        if (lead.lookingAt() && message.startsWith(ErrorTypes.PACKAGE)) {
+            message = message.substring(message.indexOf(": ") + 2);
+        }
+        String account = validOrNull(input.account());
+        String owner = firstNonBlankOrNull(input.syncId(), input.execution());
+        boolean released = false;
+        if (account != null && owner != null) {
+            if (!ErrorTypes.isTransient(type)) {
+                dropRun(account, owner, type, message);
+            }
+            released = control.releaseLease(SyncStateStore.accountPk(account), SyncStateStore.LEASE, owner);
+        }
+        LOG.warnf("sync of account %s failed with %s: %s (lease %s)", account, type, message,
+                released ? "released" : "not held by this execution");
+        return new SyncPageOutput(account, input.mode(), owner, null, null, true, 0, false, SyncPageOutput.FAILED,
+                message, input.loops() == null ? 0 : input.loops(), input.loopExecution(), Map.of(), List.of(), null, type);
+    }
+
+    /** Marks the owner's unfinished run failed, so nobody resumes it: the next sync starts a new run. */
+    private void dropRun(String account, String owner, String type, String message) {
+        store.load(account).filter(s -> owner.equals(s.owner) && !s.finished() && s.failedWith == null).ifPresent(s -> {
+            s.failedWith = type;
+            s.lastError = type + ": " + message;
+            if (store.save(s)) {
+                LOG.infof("sync of account %s: run %s dropped after %s", account, s.runId, type);
+            }
+        });
+    }
+
+    /** Step Functions passes a Lambda error's body as Cause (a JSON string); the local runner passes the message. */
+    static String causeMessage(String cause) {
+        if (cause == null) {
+            return "";
+        }
+        String trimmed = cause.trim();
+        if (trimmed.startsWith("{")) {
+            try {
+                JsonNode body = CAUSE_READER.readTree(trimmed);
+                if (body.hasNonNull("errorMessage")) {
+                    return body.get("errorMessage").asText();
+                }
+            } catch (java.io.IOException notJson) {
+                // keep the text as it is
+            }
+        }
+        return trimmed;
     }
 
     private SyncPageOutput work(SyncState s, Invocation call) {
+        long pagesBefore = SyncMetrics.pages(s);
+        try {
+            return workUnits(s, call);
+        } finally {
+            metrics.pages(s.mode, SyncMetrics.pages(s) - pagesBefore);
+        }
+    }
+
+    private SyncPageOutput workUnits(SyncState s, Invocation call) {
         int priorErrors = s.consecutiveErrors;
         boolean progressed = false;
         long budget = config.maxInvocationTime().toNanos();
@@ -137,7 +254,9 @@ public class SyncService {
                 Duration pause = e.retryAfter().orElse(config.maxWait());
                 return running(call, s, seconds(pause), "Kit answered 429; every caller of this credential pauses");
             }
-            if (!e.isTransient() && e.kind() != KitErrorKind.CIRCUIT_OPEN) {
+            // a malformed body once is more likely a cut connection than a changed API: back off like a 5xx, and
+            // only a persistent one fails the run (KitProtocolError is permanent to the state machine)
+            if (!e.isTransient() && e.kind() != KitErrorKind.CIRCUIT_OPEN && e.kind() != KitErrorKind.PROTOCOL) {
                 throw e;
             }
             if (e.kind() == KitErrorKind.CIRCUIT_OPEN) {
@@ -193,7 +312,7 @@ public class SyncService {
             }
             boolean fresh = now - s.startedAt < config.maxRunAge().toMillis();
             boolean superseded = requested == SyncMode.FULL && s.mode == SyncMode.INCREMENTAL;
-            if (!s.finished() && fresh && !superseded) {
+            if (!s.finished() && fresh && !superseded && s.failedWith == null) {
                 LOG.infof("sync of account %s: resuming run %s (%s, phase %s) left by %s", account, s.runId,
                         s.mode.wireName(), s.phase.wireName(), s.owner);
                 s.owner = owner;
@@ -228,6 +347,7 @@ public class SyncService {
         }
         control.releaseLease(SyncStateStore.accountPk(s.account), SyncStateStore.LEASE, call.owner);
         LOG.infof("sync of account %s: run %s complete: %s", s.account, s.runId, s.stats);
+        metrics.completed(s);
         return new SyncPageOutput(s.account, s.mode.wireName(), call.owner, s.runId, s.phase.wireName(), true, 0, false,
                 SyncPageOutput.COMPLETED, "sync complete", call.loops, call.execution, s.stats, List.copyOf(s.driftReport));
     }
@@ -242,13 +362,45 @@ public class SyncService {
     private SyncPageOutput running(Invocation call, SyncState s, int waitSeconds, String reason) {
         boolean handOver = call.execution != null && call.loops >= config.maxInvocationsPerExecution();
         return new SyncPageOutput(s.account, s.mode.wireName(), call.owner, s.runId, s.phase.wireName(), false, waitSeconds,
-                handOver, SyncPageOutput.RUNNING, reason, call.loops, call.execution, s.stats, List.of());
+                handOver, SyncPageOutput.RUNNING, reason, call.loops, call.execution, s.stats, List.of(),
+                handOver ? nextExecutionName(s, call.owner) : null, null);
     }
 
     /** ceil(wait) in whole seconds (Wait states count seconds), capped at max-wait; 0 means go on at once. */
     private int seconds(Duration wait) {
         long capped = Math.min(Math.max(0, wait.toMillis()), config.maxWait().toMillis());
         return (int) ((capped + 999) / 1000);
+    }
+
+    /**
+     * Continue-as-new's execution name: the same for a retried StartExecution of this output (so Step Functions
+     * refuses a second execution), different for every handover of the chain (the run's invocation count grows).
+     */
+    static String nextExecutionName(SyncState s, String owner) {
+        String account = s.account.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (account.length() > 40) {
+            account = account.substring(0, 40);
+        }
+        String chain = Secrets.fingerprint(owner);
+        return "sync-" + account + "-" + chain.substring(0, Math.min(12, chain.length())) + "-"
+                + s.stats.getOrDefault(SyncState.INVOCATIONS, 0L);
+    }
+
+    private static String validOrNull(String account) {
+        try {
+            return CredentialResolver.validateAccount(account);
+        } catch (InvalidInputException invalid) {
+            return null;
+        }
+    }
+
+    private static String firstNonBlankOrNull(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
     }
 
     private static String firstNonBlank(String... values) {

@@ -73,6 +73,8 @@ final class SyncState {
     String driftAfter;
     int consecutiveErrors;
     String lastError;
+    /** Set when a permanent failure ended the run: it is never resumed, the next sync starts a new one. */
+    String failedWith;
     List<String> driftReport = new ArrayList<>();
     Map<String, Long> stats = new LinkedHashMap<>();
     long version;

@@ -1,5 +1,6 @@
 package io.kitbridge.sync;
 
+import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
@@ -57,6 +58,7 @@ class SyncStateStore {
     static final String DRIFT_AFTER = "driftAfter";
     static final String ERRORS = "consecutiveErrors";
     static final String LAST_ERROR = "lastError";
+    static final String FAILED_WITH = "failedWith";
     static final String DRIFT_REPORT = "driftReport";
     static final String STATS = "stats";
     // watermark attributes
@@ -173,7 +175,7 @@ class SyncStateStore {
         List<long[]> out = new ArrayList<>();
         parallel.map(sks, 50, chunk -> chunk.stream().map(sk -> control.get(pk, sk)
                 .map(item -> IdCodec.decode(item.get(IDS).b().asByteArray()))
-                .orElseThrow(() -> new IllegalStateException("sync data " + pk + " " + sk
+                .orElseThrow(() -> new KitbridgeException("SyncDataExpired", "sync data " + pk + " " + sk
                         + " is gone (expired?); the run must start again"))).toList())
                 .forEach(out::addAll);
         return out;
@@ -209,6 +211,7 @@ class SyncStateStore {
         putIfSet(item, DRIFT_AFTER, s.driftAfter);
         item.put(ERRORS, Items.n(s.consecutiveErrors));
         putIfSet(item, LAST_ERROR, s.lastError);
+        putIfSet(item, FAILED_WITH, s.failedWith);
         item.put(DRIFT_REPORT, Items.stringList(s.driftReport));
         Map<String, AttributeValue> stats = new LinkedHashMap<>();
         s.stats.forEach((k, v) -> stats.put(k, Items.n(v)));
@@ -244,6 +247,7 @@ class SyncStateStore {
         s.driftAfter = Items.str(item, DRIFT_AFTER).orElse(null);
         s.consecutiveErrors = (int) Items.numOr(item, ERRORS, 0);
         s.lastError = Items.str(item, LAST_ERROR).orElse(null);
+        s.failedWith = Items.str(item, FAILED_WITH).orElse(null);
         s.driftReport = new ArrayList<>(Items.stringListOf(item, DRIFT_REPORT));
         AttributeValue stats = item.get(STATS);
         if (stats != null && stats.hasM()) {

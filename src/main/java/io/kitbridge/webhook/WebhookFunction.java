@@ -1,11 +1,13 @@
 package io.kitbridge.webhook;
 
+import io.kitbridge.common.FunctionBoundary;
 import io.kitbridge.common.HttpApiEvent;
 import io.kitbridge.common.HttpApiResponse;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter behind API Gateway (POST /webhooks/{account}): QUARKUS_FUNQY_EXPORT=webhook-handler. */
+@FunctionBoundary
 public class WebhookFunction {
     @Inject
     WebhookService service;

@@ -36,6 +36,14 @@ public class WebhookService {
     Clock clock;
 
     public HttpApiResponse handle(HttpApiEvent event) {
+        HttpApiResponse response = respond(event);
+        if (response.statusCode() >= 400 && response.statusCode() < 500) {
+            WebhookMetrics.rejected();
+        }
+        return response;
+    }
+
+    private HttpApiResponse respond(HttpApiEvent event) {
         if (event == null) {
             return error(400, "empty event");
         }
@@ -97,6 +105,7 @@ public class WebhookService {
             return error(400, malformed.getMessage());
         }
         Map<Outcome, Integer> counts = processor.process(account, events);
+        WebhookMetrics.events(counts);
         LOG.debugf("webhook delivery for account %s: %d events %s", account, events.size(), counts);
         return HttpApiResponse.json(200, "{\"received\":" + events.size()
                 + ",\"applied\":" + counts.getOrDefault(Outcome.APPLIED, 0)

@@ -44,11 +44,15 @@ class TemplateTest {
     }
 
     static Set<String> funqNamesInCode() throws IOException {
-        Pattern funq = Pattern.compile("@Funq\\(\"([^\"]+)\"\\)");
+        return capturedInMain(Pattern.compile("@Funq\\(\"([^\"]+)\"\\)"));
+    }
+
+    /** Group 1 of every match of {@code pattern} in src/main. */
+    static Set<String> capturedInMain(Pattern pattern) throws IOException {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = funq.matcher(Files.readString(f));
+                Matcher m = pattern.matcher(Files.readString(f));
                 while (m.find()) {
                     names.add(m.group(1));
                 }
@@ -237,8 +241,146 @@ class TemplateTest {
     void should_offer_native_and_jvm_packaging() {
         JsonNode globals = TEMPLATE.path("Globals").path("Function");
         assertEquals("[\"IsNative\",\"provided.al2023\",\"java21\"]", globals.path("Runtime").toString());
-        assertTrue(globals.path("Handler").toString().contains("io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"));
+        // jvm: kitbridge's handler, so errorType is io.kitbridge.errors.<Type> and not Funqy's wrapper class
+        assertTrue(globals.path("Handler").toString().contains("io.kitbridge.common.KitbridgeLambdaHandler::handleRequest"));
+        assertTrue(Files.exists(Path.of("src/main/java/io/kitbridge/common/KitbridgeLambdaHandler.java")));
         assertTrue(globals.path("SnapStart").toString().contains("PublishedVersions"));
         assertTrue(TEMPLATE.path("Parameters").path("Architecture").path("AllowedValues").toString().contains("arm64"));
+    }
+
+    // ------------------------------------------------------------------ operations: logs, alarms, schedules, dashboard
+
+    static Map<String, JsonNode> alarms() {
+        Map<String, JsonNode> out = new TreeMap<>();
+        RESOURCES.fields().forEachRemaining(e -> {
+            if ("AWS::CloudWatch::Alarm".equals(e.getValue().path("Type").asText())) {
+                out.put(e.getKey(), e.getValue().path("Properties"));
+            }
+        });
+        return out;
+    }
+
+    /** Names passed to Emf's metric(...) in src/main: the kitbridge metrics that exist. */
+    static Set<String> emittedMetrics() throws IOException {
+        return capturedInMain(Pattern.compile("\\.metric\\(\"([A-Za-z0-9]+)\""));
+    }
+
+    @Test
+    void should_write_json_logs_when_deployed() {
+        // Lambda's JSON log format: the functions' lines are JSON already, Lambda's own (and the Java runtime's) become so
+        assertEquals("JSON", TEMPLATE.path("Globals").path("Function").path("LoggingConfig").path("LogFormat").asText());
+        functions().forEach((id, f) -> assertTrue(f.path("Properties").path("LoggingConfig").has("LogGroup"), id));
+    }
+
+    @Test
+    void should_alarm_on_system_failures_and_not_on_business_outcomes() throws IOException {
+        Map<String, JsonNode> alarms = alarms();
+        // typed system failures, across functions
+        for (String type : Set.of("KitUnavailable", "StoreUnavailable", "SecretUnavailable", "Unexpected")) {
+            JsonNode alarm = alarms.get(type + "Errors");
+            assertTrue(alarm != null, "alarm on " + type);
+            assertEquals("kitbridge", alarm.path("Namespace").asText());
+            assertEquals("Errors", alarm.path("MetricName").asText());
+            assertEquals("[{\"Name\":\"ErrorType\",\"Value\":\"" + type + "\"}]", alarm.path("Dimensions").toString());
+        }
+        // per function: Lambda's Errors minus the typed ones (crashes, timeouts), and throttles
+        functions().forEach((id, f) -> {
+            JsonNode errors = alarms.get(id + "Errors");
+            assertTrue(errors != null, id + "Errors");
+            String metrics = errors.path("Metrics").toString();
+            assertTrue(metrics.contains("\"Expression\":\"FILL(lambdaErrors, 0) - FILL(typedErrors, 0)\""), metrics);
+            assertTrue(metrics.contains("{\"Namespace\":\"AWS/Lambda\",\"MetricName\":\"Errors\",\"Dimensions\":[{\"Name\":\"FunctionName\",\"Value\":\"" + id + "\"}]}"), metrics);
+            assertTrue(metrics.contains("{\"Namespace\":\"kitbridge\",\"MetricName\":\"Errors\",\"Dimensions\":[{\"Name\":\"Function\",\"Value\":\"" + export(f) + "\"}]}"), metrics);
+            assertEquals("Throttles", alarms.get(id + "Throttles").path("MetricName").asText(), id);
+        });
+        // no alarm watches Lambda's Errors as such, or a business outcome
+        Set<String> business = new TreeSet<>(io.kitbridge.errors.ErrorTypes.names());
+        business.removeAll(io.kitbridge.errors.ErrorTypes.TRANSIENT);
+        alarms.forEach((id, a) -> {
+            assertFalse("AWS/Lambda".equals(a.path("Namespace").asText()) && "Errors".equals(a.path("MetricName").asText()),
+                    id + " alarms on every function error, business outcomes included");
+            business.forEach(type -> assertFalse(a.toString().contains("\"Value\":\"" + type + "\""), id + " alarms on " + type));
+        });
+        // and every kitbridge metric an alarm reads is one the code writes
+        Set<String> emitted = emittedMetrics();
+        alarms.forEach((id, a) -> {
+            if ("kitbridge".equals(a.path("Namespace").asText())) {
+                assertTrue(emitted.contains(a.path("MetricName").asText()), id);
+            }
+        });
+    }
+
+    @Test
+    void should_count_failed_timed_out_and_aborted_executions_when_alarming_on_sync_failures() {
+        JsonNode alarm = alarms().get("SyncFailures");
+        String metrics = alarm.path("Metrics").toString();
+        assertTrue(metrics.contains("FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)"), metrics);
+        for (String name : new String[] {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"}) {
+            assertTrue(metrics.contains("{\"Namespace\":\"AWS/States\",\"MetricName\":\"" + name
+                    + "\",\"Dimensions\":[{\"Name\":\"StateMachineArn\",\"Value\":\"SyncStateMachine\"}]}"), name);
+        }
+    }
+
+    @Test
+    void should_retry_every_schedule_and_keep_what_it_could_not_start_in_an_alarmed_dead_letter_queue() {
+        JsonNode schedules = TEMPLATE.path("Resources").path("Fn::ForEach::SyncSchedules").get(2);
+        assertEquals(2, schedules.size());
+        schedules.forEach(schedule -> {
+            JsonNode target = schedule.path("Properties").path("Target");
+            assertTrue(target.path("RetryPolicy").path("MaximumRetryAttempts").asInt() > 0, schedule.toString());
+            assertTrue(target.path("RetryPolicy").path("MaximumEventAgeInSeconds").asInt() >= 60, schedule.toString());
+            assertEquals("SyncScheduleDeadLetters.Arn", target.path("DeadLetterConfig").path("Arn").asText());
+            assertEquals("SchedulerRole.Arn", target.path("RoleArn").asText());
+        });
+        assertEquals("AWS::SQS::Queue", RESOURCES.path("SyncScheduleDeadLetters").path("Type").asText());
+        assertTrue(RESOURCES.path("SyncScheduleDeadLetters").path("Properties").path("SqsManagedSseEnabled").asBoolean());
+        JsonNode alarm = alarms().get("SyncScheduleDeadLettersAlarm");
+        assertEquals("AWS/SQS", alarm.path("Namespace").asText());
+        assertEquals("ApproximateNumberOfMessagesVisible", alarm.path("MetricName").asText());
+        assertEquals("SyncScheduleDeadLetters.QueueName", alarm.path("Dimensions").get(0).path("Value").asText());
+        // the scheduler's role: start the state machine, send to its dead-letter queue, nothing else
+        Map<String, String> grants = new TreeMap<>();
+        RESOURCES.path("SchedulerRole").path("Properties").path("Policies").forEach(p -> p.path("PolicyDocument")
+                .path("Statement").forEach(st -> grants.put(st.path("Action").asText(), st.path("Resource").asText())));
+        assertEquals(Map.of("states:StartExecution", "SyncStateMachine", "sqs:SendMessage", "SyncScheduleDeadLetters.Arn"),
+                grants);
+    }
+
+    @Test
+    void should_let_the_state_machine_invoke_only_sync_page_and_start_only_itself_by_a_deterministic_name()
+            throws IOException {
+        JsonNode machine = RESOURCES.path("SyncStateMachine").path("Properties");
+        JsonNode policies = machine.path("Policies");
+        assertEquals("SyncPageFunction", policies.get(0).path("LambdaInvokePolicy").path("FunctionName").asText());
+        JsonNode start = policies.get(1).path("Statement").get(0);
+        assertEquals("states:StartExecution", start.path("Action").asText());
+        assertEquals(machine.path("DefinitionSubstitutions").path("SyncStateMachineArn").asText(), start.path("Resource").asText());
+        JsonNode handover = new ObjectMapper().readTree(Path.of(machine.path("DefinitionUri").asText()).toFile())
+                .path("States").path("ContinueAsNewExecution").path("Parameters");
+        assertEquals("$.nextExecutionName", handover.path("Name.$").asText());
+    }
+
+    @Test
+    void should_show_budget_429s_sync_webhooks_and_errors_by_type_on_the_dashboard() throws IOException {
+        JsonNode dashboard = RESOURCES.path("OperationsDashboard");
+        assertEquals("AWS::CloudWatch::Dashboard", dashboard.path("Type").asText());
+        String body = dashboard.path("Properties").path("DashboardBody").asText().replaceAll("\\$\\{[^}]+}", "X");
+        JsonNode widgets = new ObjectMapper().readTree(body).path("widgets");
+        Set<String> shown = new TreeSet<>();
+        Pattern search = Pattern.compile("\\{kitbridge,([A-Za-z]+)} MetricName=\"([A-Za-z0-9]+)\"");
+        widgets.forEach(w -> {
+            Matcher m = search.matcher(w.path("properties").path("metrics").toString().replace("\\\"", "\""));
+            while (m.find()) {
+                shown.add(m.group(2) + " by " + m.group(1));
+            }
+        });
+        for (String needed : new String[] {"PermitsGranted by Credential", "PermitWaitMillis by Credential",
+                "Kit429s by Credential", "SyncPages by Mode", "SyncRunSeconds by Mode", "SyncSkipped by Mode",
+                "WebhookEvents by Outcome", "Errors by ErrorType"}) {
+            assertTrue(shown.contains(needed), needed + " not on the dashboard: " + shown);
+        }
+        Set<String> emitted = emittedMetrics();
+        shown.forEach(m -> assertTrue(emitted.contains(m.substring(0, m.indexOf(' '))), m + " is not written by the code"));
+        assertTrue(body.contains("\"AWS/States\", \"ExecutionsFailed\""), "sync executions");
     }
 }

@@ -90,6 +90,7 @@ class PackagedFunctionIT {
             assertTrue(kit.admin().subscriberByEmail("cold@example.com").isPresent());
             assertEquals("created", JSON.readTree(second.body()).path("outcome").asText());
             assertTrue(bad.error());
+            assertEquals("io.kitbridge.errors.InvalidInput", JSON.readTree(bad.body()).path("errorType").asText(), bad.body());
             assertTrue(JSON.readTree(bad.body()).path("errorMessage").asText().contains("InvalidInput: email"), bad.body());
             long rss = lambda.peakRssMib();
             FIGURES.put("provision.jvmStartToFirstResponseMillis", coldMillis);
@@ -120,22 +121,9 @@ class PackagedFunctionIT {
                 "type", "subscriber.subscriber_unsubscribe", "created", java.time.Instant.now().toString(),
                 "data", Map.of("subscriber", Map.of("id", id, "email_address", "hook@example.com", "first_name", "Hook",
                         "state", "cancelled", "fields", Map.of()))))));
-        long t = java.time.Instant.now().getEpochSecond();
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Map<String, Object> event = new java.util.LinkedHashMap<>();
-        event.put("version", "2.0");
-        event.put("routeKey", "POST /webhooks/{account}");
-        event.put("rawPath", "/webhooks/default");
-        event.put("rawQueryString", "");
-        event.put("headers", Map.of("content-type", "application/json", "x-kit-signature", "t=" + t + ",v1=" + signature));
-        event.put("pathParameters", Map.of("account", "default"));
-        event.put("body", body);
-        event.put("isBase64Encoded", false);
-        event.put("requestContext", Map.of("http", Map.of("method", "POST", "path", "/webhooks/default")));
+        Map<String, Object> event = signedEvent(body, stored);
         Map<String, Object> forged = new java.util.LinkedHashMap<>(event);
-        forged.put("headers", Map.of("x-kit-signature", "t=" + t + ",v1=" + "0".repeat(64)));
+        forged.put("headers", Map.of("x-kit-signature", "t=" + java.time.Instant.now().getEpochSecond() + ",v1=" + "0".repeat(64)));
         // WHEN the packaged webhook-handler receives the delivery, and a forged copy
         try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("webhook-handler"))) {
             RuntimeApiServer.Result ok = api.invoke(JSON.writeValueAsString(event), Duration.ofSeconds(60));
@@ -157,8 +145,239 @@ class PackagedFunctionIT {
         try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("lookup"))) {
             RuntimeApiServer.Result missing = api.invoke("{\"email\": \"nobody@example.com\"}", Duration.ofSeconds(60));
             assertTrue(missing.error(), missing.body() + "\n" + lambda.output());
+            assertEquals("io.kitbridge.errors.NotFound", JSON.readTree(missing.body()).path("errorType").asText(), missing.body());
             assertTrue(JSON.readTree(missing.body()).path("errorMessage").asText().startsWith("NotFound"), missing.body());
             assertFalse(lambda.output().contains(KitWorld.API_KEY), "the API key never reaches a log line");
         }
+    }
+
+    /** errorType and errorMessage of a failed invocation, as the runtime interface client posted them. */
+    static JsonNode failure(RuntimeApiServer.Result result, PackagedLambda lambda) throws Exception {
+        assertTrue(result.error(), "expected a function error: " + result.body() + "\n" + lambda.output());
+        return JSON.readTree(result.body());
+    }
+
+    static void assertType(String type, RuntimeApiServer.Result result, PackagedLambda lambda) throws Exception {
+        JsonNode body = failure(result, lambda);
+        assertEquals("io.kitbridge.errors." + type, body.path("errorType").asText(), result.body());
+        assertTrue(body.path("errorMessage").asText().startsWith(type + ": "), result.body());
+    }
+
+    @Test
+    void should_name_the_kitbridge_type_in_errorType_when_packaged_functions_fail_under_the_runtime_interface_client()
+            throws Exception {
+        // GIVEN lookup and sync-page deployments of the packaged artifact (documented handler)
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"))) {
+            // WHEN the person is unknown, the email malformed, or the payload is a JSON string, not an object
+            RuntimeApiServer.Result missing = api.invoke("{\"email\": \"ghost@example.com\"}", Duration.ofSeconds(60));
+            RuntimeApiServer.Result badEmail = api.invoke("{\"email\": \"not-an-email\"}", Duration.ofSeconds(30));
+            RuntimeApiServer.Result text = api.invoke("\"ghost@example.com\"", Duration.ofSeconds(30));
+            // THEN errorType is the kitbridge type's class; the message keeps the type and the detail
+            assertType("NotFound", missing, lookup);
+            assertType("InvalidInput", badEmail, lookup);
+            assertType("InvalidInput", text, lookup);
+        }
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda sync = PackagedLambda.start(api, env("sync-page"))) {
+            // WHEN sync-page (a typed input Funqy deserializes) gets a string, an array, or broken JSON
+            RuntimeApiServer.Result text = api.invoke("\"full\"", Duration.ofSeconds(60));
+            RuntimeApiServer.Result array = api.invoke("[\"default\", \"full\"]", Duration.ofSeconds(30));
+            RuntimeApiServer.Result broken = api.invoke("{\"account\": ", Duration.ofSeconds(30));
+            // THEN each is InvalidInput naming the payload, not a Jackson or Funqy class
+            for (RuntimeApiServer.Result r : java.util.List.of(text, array, broken)) {
+                assertType("InvalidInput", r, sync);
+                assertTrue(failure(r, sync).path("errorMessage").asText().startsWith("InvalidInput: payload: "), r.body());
+            }
+        }
+        // GIVEN Kit answers every subscriber upsert with 503
+        kit.faults().inject(io.kitbridge.sim.Fault.always("POST", "/v4/subscribers", io.kitbridge.sim.FaultKind.STATUS, 503));
+        Map<String, String> provisionEnv = env("provision");
+        provisionEnv.put("KITBRIDGE_KIT_RETRY_DELAY", "20ms");
+        provisionEnv.put("KITBRIDGE_KIT_RETRY_MAX_DELAY", "50ms");
+        provisionEnv.put("KITBRIDGE_KIT_RETRY_JITTER", "5ms");
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda provision = PackagedLambda.start(api, provisionEnv)) {
+            // WHEN a person is provisioned
+            RuntimeApiServer.Result down = api.invoke("{\"email\": \"down@example.com\"}", Duration.ofSeconds(60));
+            // THEN the caller sees KitUnavailable (and can retry: every call is idempotent)
+            assertType("KitUnavailable", down, provision);
+        } finally {
+            kit.faults().clear();
+        }
+    }
+
+    @Test
+    void should_show_why_the_handler_matters_when_funqys_own_handler_reports_its_wrapper_class() throws Exception {
+        // GIVEN lookup run with Funqy's FunqyStreamHandler instead of kitbridge's handler (evidence, not a mode we ship)
+        Map<String, String> funqy = env("lookup");
+        funqy.put("_HANDLER", PackagedLambda.FUNQY_HANDLER);
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, funqy)) {
+            // WHEN the person is unknown
+            RuntimeApiServer.Result missing = api.invoke("{\"email\": \"ghost@example.com\"}", Duration.ofSeconds(60));
+            // THEN the runtime interface client reports Funqy's wrapper class, with our type only in the message
+            JsonNode body = failure(missing, lookup);
+            assertEquals("io.quarkus.funqy.runtime.ApplicationException", body.path("errorType").asText(), missing.body());
+            assertTrue(body.path("errorMessage").asText().contains("NotFound"), missing.body());
+        }
+    }
+
+    @Test
+    void should_write_json_log_lines_and_valid_emf_metrics_when_packaged_functions_run_in_the_production_format()
+            throws Exception {
+        StringBuilder logs = new StringBuilder();
+        Path task = PackagedLambda.unpack(Path.of("target/function.zip"));
+        // GIVEN a signed webhook endpoint (setup) and a subscriber
+        long id = kit.admin().createSubscriber("metrics@example.com", "Metrics");
+        Map<String, String> setupEnv = env("setup");
+        setupEnv.put("KITBRIDGE_WEBHOOK_BASE_URL", "https://hooks.example.com");
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda setup = PackagedLambda.start(api, setupEnv, task)) {
+            assertFalse(api.invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60)).error(), setup.output());
+            logs.append(setup.output());
+        }
+        // WHEN provision meets a 429 (permits, waits, Kit429s, Errors by type) ...
+        kit.faults().inject(io.kitbridge.sim.Fault.once("POST", "/v4/subscribers", io.kitbridge.sim.FaultKind.RATE_LIMIT, 1));
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda provision = PackagedLambda.start(api, env("provision"), task)) {
+            RuntimeApiServer.Result throttled = api.invoke("{\"email\": \"m1@example.com\"}", Duration.ofSeconds(60));
+            assertType("KitRateLimited", throttled, provision);
+            RuntimeApiServer.Result after = api.invoke("{\"email\": \"m1@example.com\"}", Duration.ofSeconds(60));
+            assertFalse(after.error(), after.body() + provision.output());
+            logs.append(provision.output());
+        } finally {
+            kit.faults().clear();
+        }
+        // ... lookup fails with NotFound, a full sync runs page by page ...
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"), task)) {
+            assertTrue(api.invoke("{\"email\": \"nobody-here@example.com\"}", Duration.ofSeconds(60)).error());
+            logs.append(lookup.output());
+        }
+        Map<String, String> syncEnv = env("sync-page");
+        syncEnv.put("KITBRIDGE_SYNC_PAGE_SIZE", "2");
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda sync = PackagedLambda.start(api, syncEnv, task)) {
+            JsonNode out = JSON.readTree(api.invoke("{\"account\": \"default\", \"mode\": \"full\"}", Duration.ofSeconds(60)).body());
+            for (int i = 0; i < 50 && !out.path("done").asBoolean(); i++) {
+                out = JSON.readTree(api.invoke(JSON.writeValueAsString(out), Duration.ofSeconds(60)).body());
+            }
+            assertEquals("completed", out.path("outcome").asText(), out + sync.output());
+            logs.append(sync.output());
+        }
+        // ... and webhook deliveries are applied, duplicated, stale and rejected
+        String secret = KitWorld.client(Dynalite.shared().endpoint()).getItem(b -> b.tableName(tables.connections())
+                .key(Map.of("account", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("default")))
+                .consistentRead(true)).item().get("webhookSecret").s();
+        java.time.Instant now = java.time.Instant.now();
+        String applied = delivery("m-1", "subscriber.subscriber_unsubscribe", now, id, "cancelled");
+        String stale = delivery("m-2", "subscriber.subscriber_activate", now.minus(Duration.ofDays(1)), id, "active");
+        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda hooks = PackagedLambda.start(api, env("webhook-handler"), task)) {
+            for (String body : java.util.List.of(applied, applied, stale)) {
+                RuntimeApiServer.Result r = api.invoke(JSON.writeValueAsString(signedEvent(body, secret)), Duration.ofSeconds(60));
+                assertEquals(200, JSON.readTree(r.body()).path("statusCode").asInt(), r.body() + hooks.output());
+            }
+            RuntimeApiServer.Result forged = api.invoke(JSON.writeValueAsString(signedEvent(applied, "wrong-secret-123")),
+                    Duration.ofSeconds(30));
+            assertEquals(401, JSON.readTree(forged.body()).path("statusCode").asInt(), forged.body());
+            logs.append(hooks.output());
+        }
+
+        // THEN every line the functions wrote is a JSON object
+        java.util.List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : logs.toString().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode event;
+            try {
+                event = JSON.readTree(line);
+            } catch (java.io.IOException notJson) {
+                throw new AssertionError("log line is not JSON: " + line);
+            }
+            assertTrue(event.isObject(), "log line is not a JSON object: " + line);
+            events.add(event);
+        }
+        // AND our log lines carry level, logger, message and function; invocation lines request id and account (the
+        // runtime interface client's own line for an uncaught error is JSON too, in its format: level, AWSRequestId)
+        java.util.List<JsonNode> runtimeLines = events.stream()
+                .filter(e -> !e.has("loggerName") && e.has("AWSRequestId") && e.has("level")).toList();
+        java.util.List<JsonNode> logLines = events.stream()
+                .filter(e -> !io.kitbridge.testing.EmfSpec.isEmf(e) && !runtimeLines.contains(e)).toList();
+        assertFalse(logLines.isEmpty());
+        for (JsonNode e : logLines) {
+            for (String field : java.util.List.of("level", "loggerName", "message", "function", "timestamp")) {
+                assertTrue(e.hasNonNull(field), "log line without " + field + ": " + e);
+            }
+        }
+        assertTrue(logLines.stream().anyMatch(e -> e.path("mdc").hasNonNull("AWSRequestId")
+                && "default".equals(e.path("mdc").path("account").asText())
+                && e.path("mdc").hasNonNull("syncId") && "sync-page".equals(e.path("function").asText())),
+                "a sync-page line with request id, account and sync id");
+        // AND every EMF event is valid, in namespace kitbridge
+        java.util.List<JsonNode> emf = events.stream().filter(io.kitbridge.testing.EmfSpec::isEmf).toList();
+        for (JsonNode e : emf) {
+            assertEquals(java.util.List.of(), io.kitbridge.testing.EmfSpec.violations(e), e.toString());
+            assertEquals("kitbridge", e.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText());
+        }
+        // AND the metrics the dashboard and alarms read are there, with their units and dimensions
+        assertTrue(sum(emf, "PermitsGranted", "Count", "Credential") > 0, "permits granted per credential");
+        assertTrue(sum(emf, "PermitWaitMillis", "Milliseconds", "Credential") >= 0, "permit waits");
+        assertEquals(1, sum(emf, "Kit429s", "Count", "Credential"), "one 429");
+        assertTrue(sum(emf, "SyncPages", "Count", "Mode") > 1, "sync pages");
+        assertEquals(1, sum(emf, "SyncRunsCompleted", "Count", "Mode"));
+        for (String outcome : java.util.List.of("applied", "duplicate", "stale", "rejected")) {
+            assertEquals(1, sum(emf.stream().filter(e -> outcome.equals(e.path("Outcome").asText())).toList(),
+                    "WebhookEvents", "Count", "Outcome"), "webhook events " + outcome);
+        }
+        for (String type : java.util.List.of("NotFound", "KitRateLimited")) {
+            assertEquals(1, sum(emf.stream().filter(e -> type.equals(e.path("ErrorType").asText())).toList(),
+                    "Errors", "Count", "ErrorType"), "errors of type " + type);
+        }
+        FIGURES.put("logs.lines", events.size());
+        FIGURES.put("logs.emfEvents", emf.size());
+    }
+
+    /** Sum of a metric over EMF events that declare it with this unit and aggregate it by this dimension. */
+    static long sum(java.util.List<JsonNode> emf, String metric, String unit, String dimension) {
+        long total = 0;
+        boolean found = false;
+        for (JsonNode e : emf) {
+            JsonNode directive = e.path("_aws").path("CloudWatchMetrics").get(0);
+            boolean declared = false;
+            for (JsonNode m : directive.path("Metrics")) {
+                declared |= metric.equals(m.path("Name").asText()) && unit.equals(m.path("Unit").asText());
+            }
+            boolean byDimension = false;
+            for (JsonNode set : directive.path("Dimensions")) {
+                for (JsonNode key : set) {
+                    byDimension |= dimension.equals(key.asText());
+                }
+            }
+            if (declared && byDimension) {
+                found = true;
+                total += e.path(metric).asLong();
+            }
+        }
+        assertTrue(found, "no EMF event with " + metric + " (" + unit + ") by " + dimension);
+        return total;
+    }
+
+    static String delivery(String eventId, String type, java.time.Instant created, long subscriberId, String state)
+            throws Exception {
+        return JSON.writeValueAsString(Map.of("delivery_id", "d-" + eventId, "events", java.util.List.of(Map.of("id", eventId,
+                "type", type, "created", created.toString(), "data", Map.of("subscriber", Map.of("id", subscriberId,
+                        "email_address", "metrics@example.com", "first_name", "Metrics", "state", state, "fields", Map.of()))))));
+    }
+
+    static Map<String, Object> signedEvent(String body, String secret) throws Exception {
+        long t = java.time.Instant.now().getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = java.util.HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", "POST /webhooks/{account}");
+        event.put("rawPath", "/webhooks/default");
+        event.put("rawQueryString", "");
+        event.put("headers", Map.of("content-type", "application/json", "x-kit-signature", "t=" + t + ",v1=" + signature));
+        event.put("pathParameters", Map.of("account", "default"));
+        event.put("body", body);
+        event.put("isBase64Encoded", false);
+        event.put("requestContext", Map.of("http", Map.of("method", "POST", "path", "/webhooks/default")));
+        return event;
     }
 }

@@ -137,12 +137,13 @@ class SyncRecoveryTest {
         // WHEN a full sync runs through the state machine
         JsonNode run = LocalStateMachine.run(full(account), "faulty", "--wait-scale", "0.02", "--retry-ms", "20",
                 "--lose-output-at", "4,9", "--fail-at", "6");
-        // THEN it completed, Step Functions retried the failed Tasks, and every fault was hit
+        // THEN it completed, Step Functions retried the failed Tasks (lost outputs, the failure before the call), the
+        // function backed off from the malformed page and the 503 burst itself, and every fault was hit
         assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
         assertEquals("completed", run.path("output").path("outcome").asText());
-        assertTrue(run.path("retries").asInt() >= 4, run.toString());
+        assertTrue(run.path("retries").asInt() >= 3, run.toString());
         assertEquals(List.of(), world.kit().faults().active());
-        assertTrue(run.path("output").path("stats").path("transientErrors").asLong() >= 1, run.toString());
+        assertTrue(run.path("output").path("stats").path("transientErrors").asLong() >= 2, run.toString());
         // AND no page was skipped and none read twice except the malformed one
         List<RecordedRequest> pages = world.kit().log().matching("GET", "/v4/subscribers");
         List<String> cursors = pages.stream().map(r -> after(r.query())).toList();

@@ -5,9 +5,9 @@ import static io.restassured.RestAssured.given;
 import io.restassured.response.Response;
 
 /**
- * Invokes the exported Funqy function through Quarkus's Lambda mock event server (the same event loop the
- * Lambda runtime drives). Function errors come back as HTTP 500 with {errorType, errorMessage}; since Funqy
- * wraps exceptions, our stable type leads the message ("InvalidInput: ...").
+ * Invokes the exported Funqy function through Quarkus's Lambda mock event server (the same poll loop the native
+ * bootstrap runs). Function errors come back as HTTP 500 with the body that loop posts to the Runtime API:
+ * {errorType: "io.kitbridge.errors.InvalidInput", errorMessage: "InvalidInput: ..."}.
  */
 public final class Lambda {
     private Lambda() {
@@ -17,10 +17,10 @@ public final class Lambda {
         return given().contentType("application/json").accept("application/json").body(event).when().post();
     }
 
-    /** The stable kitbridge error type of a failed invocation. */
+    /** The kitbridge error type of a failed invocation, read from errorType (io.kitbridge.errors.X → X). */
     public static String errorType(Response response) {
-        String message = response.jsonPath().getString("errorMessage");
-        int colon = message == null ? -1 : message.indexOf(':');
-        return colon < 0 ? message : message.substring(0, colon);
+        String type = response.jsonPath().getString("errorType");
+        String prefix = "io.kitbridge.errors.";
+        return type != null && type.startsWith(prefix) ? type.substring(prefix.length()) : type;
     }
 }

@@ -14,11 +14,14 @@ import java.util.zip.ZipInputStream;
 
 /**
  * target/function.zip unpacked as Lambda's java21 runtime lays out /var/task, run by AWS's runtime interface
- * client (com.amazonaws.services.lambda.runtime.api.client.AWSLambda) with the documented handler, against a
+ * client (com.amazonaws.services.lambda.runtime.api.client.AWSLambda) with the documented handler ({@link #HANDLER},
+ * or the env's {@code _HANDLER}), against a
  * loopback Runtime API. A separate JVM: nothing is shared with the test's own classpath but the client jars.
  */
 public final class PackagedLambda implements AutoCloseable {
-    static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    static final String HANDLER = "io.kitbridge.common.KitbridgeLambdaHandler::handleRequest";
+    /** Funqy's own handler: its errors all reach the caller as io.quarkus.funqy.runtime.ApplicationException. */
+    public static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
     public final Process process;
     public final long startedNanos;
@@ -58,7 +61,7 @@ public final class PackagedLambda implements AutoCloseable {
                         "-XX:+UseSerialGC", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                         "-D" + RIC_JNI_PROPERTY + "=" + jni,
                         "-cp", String.join(File.pathSeparator, classpath),
-                        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
+                        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", env.getOrDefault("_HANDLER", HANDLER));
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
         pb.environment().put("LAMBDA_TASK_ROOT", task.toString());
@@ -66,6 +69,9 @@ public final class PackagedLambda implements AutoCloseable {
         pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
         pb.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         pb.environment().put("AWS_REGION", "us-east-1");
+        // template.yaml sets LoggingConfig.LogFormat JSON: Lambda then tells the runtime so, and its own lines are JSON
+        pb.environment().put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+        pb.environment().put("_HANDLER", HANDLER); // as Lambda sets it; env may name another handler
         pb.environment().putAll(env);
         long started = System.nanoTime();
         return new PackagedLambda(pb.start(), started, log);

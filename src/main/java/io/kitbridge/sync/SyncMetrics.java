@@ -1,0 +1,44 @@
+package io.kitbridge.sync;
+
+import io.kitbridge.common.Emf;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Sync progress as CloudWatch embedded metrics, by Mode (full | incremental). */
+@ApplicationScoped
+class SyncMetrics {
+    private final LongAdder skipped = new LongAdder();
+
+    /** Kit pages (subscriber and tag pages) a run has read so far. */
+    static long pages(SyncState s) {
+        return s.stats.getOrDefault(SyncState.SUBSCRIBER_PAGES, 0L) + s.stats.getOrDefault(SyncState.TAG_PAGES, 0L);
+    }
+
+    void pages(SyncMode mode, long pages) {
+        if (pages > 0) {
+            event(mode).metric("SyncPages", pages, Emf.COUNT).emit();
+        }
+    }
+
+    void completed(SyncState s) {
+        long seconds = Math.max(0, (s.finishedAt - s.startedAt) / 1000);
+        event(s.mode).metric("SyncRunsCompleted", 1, Emf.COUNT)
+                .metric("SyncRunSeconds", seconds, Emf.SECONDS)
+                .metric("SyncItemsWritten", s.stats.getOrDefault(SyncState.WRITTEN, 0L), Emf.COUNT)
+                .emit();
+    }
+
+    void skipped(SyncMode mode) {
+        skipped.increment();
+        event(mode).metric("SyncSkipped", 1, Emf.COUNT).emit();
+    }
+
+    /** Skipped invocations since start (tests wait on it instead of on time). */
+    long skippedCount() {
+        return skipped.sum();
+    }
+
+    private static Emf.Event event(SyncMode mode) {
+        return Emf.event().dimension("Mode", mode.wireName()).aggregate("Mode");
+    }
+}
