@@ -41,7 +41,12 @@ public final class FunctionPermissions {
             "oauth", Map.of(
                     TableDefinitions.CONNECTIONS, Set.of("GetItem", "UpdateItem"),
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
-                    TableDefinitions.MIRROR, Set.of("PutItem")));
+                    TableDefinitions.MIRROR, Set.of("PutItem")),
+            // SCIM: token hashes and SCIM records in control (Query lists an account's records), provision/deprovision
+            "scim", Map.of(
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
+                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem", "Query")),
+                    TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")));
 
     private FunctionPermissions() {
     }
