@@ -20,6 +20,8 @@ final class UserAttributes {
     static final String ACTIVE = "active";
     static final String EXTERNAL_ID = "externalid";
     static final Set<String> RESERVED = Set.of(USER_NAME, GIVEN_NAME, EMAIL, ACTIVE, EXTERNAL_ID, "id", "meta", "schemas");
+    private static final Set<String> SIMPLE = Set.of(USER_NAME, GIVEN_NAME, ACTIVE, EXTERNAL_ID, "name.familyname",
+            "displayname", "title");
     private static final String CORE = "urn:ietf:params:scim:schemas:core:2.0:user:";
 
     private UserAttributes() {
@@ -58,6 +60,8 @@ final class UserAttributes {
             out.put(EMAIL, primaryEmail(value));
         } else if (EMAIL.equals(key) && value != null && value.isObject()) {
             out.put(EMAIL, value.get("value"));
+        } else if (value != null && value.isContainerNode() && SIMPLE.contains(key)) {
+            throw ScimError.badRequest("invalidValue", key + " must be a single value, not " + value.getNodeType());
         } else if (value != null && value.isObject()) {
             // urn:...:enterprise:2.0:User → its attributes are urn:...:User:<attr>; name → name.<attr>
             flatten(value, key + (key.startsWith("urn:") ? ":" : "."), out);
