@@ -60,7 +60,8 @@ class TemplateTest {
         Set<String> deployed = new TreeSet<>();
         functions().values().forEach(f -> deployed.add(export(f)));
         assertEquals(funqNamesInCode(), deployed);
-        assertEquals(Set.of("provision", "deprovision", "lookup", "sync-page", "webhook-handler", "setup", "oauth"), deployed);
+        assertEquals(Set.of("provision", "deprovision", "lookup", "sync-page", "webhook-handler", "setup", "oauth", "scim"),
+                deployed);
         assertEquals(FunctionPermissions.BY_FUNCTION.keySet(), deployed);
     }
 
@@ -121,7 +122,7 @@ class TemplateTest {
             }
         }));
         assertEquals(Map.of("POST /webhooks/{account}", "webhook-handler", "GET /oauth/start", "oauth",
-                "GET /oauth/callback", "oauth"), routes);
+                "GET /oauth/callback", "oauth", "ANY /scim/v2/{account}/{proxy+}", "scim"), routes);
         JsonNode api = RESOURCES.path("HttpApi").path("Properties");
         assertTrue(api.path("DefaultRouteSettings").path("ThrottlingRateLimit").asInt() > 0, "throttling");
         assertFalse(api.path("AccessLogSettings").path("DestinationArn").isMissingNode(), "access logs");
@@ -165,6 +166,15 @@ class TemplateTest {
         secretish.forEach(s -> assertTrue(s.endsWith("=") || s.contains("Arn="), "secret parameters hold ARNs, not values: " + s));
         assertEquals("KMS", RESOURCES.path("Mirror").path("Properties").path("SSESpecification").path("SSEType").asText());
         assertTrue(TEMPLATE.path("Globals").path("Function").path("KmsKeyArn").asText().contains("DataKey"));
+    }
+
+    @Test
+    void should_answer_scim_within_the_http_api_integration_timeout() {
+        // API Gateway HTTP APIs give up after 30 s; a slower function would leave the IdP with a bare 503
+        JsonNode scim = RESOURCES.path("ScimFunction").path("Properties");
+        assertTrue(scim.path("Timeout").asInt() > 0 && scim.path("Timeout").asInt() < 30, scim.path("Timeout").toString());
+        assertEquals("ScimFunctionLogs", scim.path("LoggingConfig").path("LogGroup").toString().replaceAll("[^A-Za-z]", "")
+                .replace("Ref", ""));
     }
 
     @Test
