@@ -30,6 +30,14 @@ public interface ScimConfig {
     @WithDefault("1000")
     int maxMemberChanges();
 
+    /**
+     * How long one request may spend changing group memberships in Kit before it answers 429 + Retry-After with the
+     * progress kept (mirror and audit are written per member), so the IdP's retry continues where it stopped instead
+     * of API Gateway cutting the request off at 30 s. At least one member is always changed per request.
+     */
+    @WithDefault("20s")
+    Duration workBudget();
+
     /** Retry-After for 503s that carry no better figure (DynamoDB down, Kit down without a hint). */
     @WithDefault("30s")
     Duration retryAfter();

@@ -256,19 +256,29 @@ public class ScimGroups {
                             + " service; nothing was changed"));
             users.put(id, r);
         }
+        // what the mirror already shows as done is skipped: a retried request continues where the last one stopped
+        Map<Long, MirrorRecord> removing = new HashMap<>();
+        remove.forEach(id -> mirror.get(account, id).ifPresent(r -> removing.put(id, r)));
+        List<Long> toTag = adding.stream().filter(id -> !carries(users.get(id), g)).toList();
+        List<Long> toUntag = remove.stream().filter(id -> removing.get(id) == null || carries(removing.get(id), g)).toList();
         List<String> failures = new ArrayList<>();
         boolean bulk = kit.credential(account).allowsBulk();
-        apply(account, g, new ArrayList<>(adding), true, bulk, failures);
-        apply(account, g, new ArrayList<>(remove), false, bulk, failures);
+        long deadline = clock.millis() + config.workBudget().toMillis();
+        int done = apply(account, g, toTag, true, bulk, failures, deadline, 0);
+        apply(account, g, toUntag, false, bulk, failures, deadline, done);
         if (!failures.isEmpty()) {
             throw ScimError.badRequest("invalidValue", "Kit refused some membership changes of group " + g.id() + ": "
                     + failures + "; the others were applied");
         }
     }
 
-    private void apply(String account, Group g, List<Long> ids, boolean tag, boolean bulk, List<String> failures) {
+    /** (Un)tags {@code ids}; returns the Kit requests made so far ({@code done} counts earlier ones). */
+    private int apply(String account, Group g, List<Long> ids, boolean tag, boolean bulk, List<String> failures,
+            long deadline, int done) {
+        int requests = done;
         if (bulk) {
             for (int i = 0; i < ids.size(); i += BULK_LIMIT) {
+                checkTime(deadline, requests++, ids.size() - i);
                 List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + BULK_LIMIT));
                 BulkTaggingsRequest body = new BulkTaggingsRequest(chunk.stream().map(id -> new Tagging(g.id(), id)).toList(), null);
                 BulkResult result = kit.call(call(account, tag ? "bulk tag subscribers" : "bulk untag subscribers"),
@@ -282,9 +292,11 @@ public class ScimGroups {
                 }
                 chunk.stream().filter(id -> !failed.contains(id)).forEach(id -> recordMembership(account, g, id, tag));
             }
-            return;
+            return requests;
         }
-        for (long id : ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            long id = ids.get(i);
+            checkTime(deadline, requests++, ids.size() - i);
             if (tag) {
                 kit.call(call(account, "tag subscriber"), api -> api.tagSubscriber(account, g.id(), id));
             } else {
@@ -298,6 +310,21 @@ public class ScimGroups {
             }
             recordMembership(account, g, id, tag);
         }
+        return requests;
+    }
+
+    /** After the work budget, stop with the progress kept: the IdP retries after Retry-After and the rest follows. */
+    private void checkTime(long deadline, int requestsMade, int left) {
+        if (requestsMade > 0 && clock.millis() >= deadline) {
+            throw new ScimError(429, null, left + " membership change(s) left after " + config.workBudget().toSeconds()
+                    + " s (kitbridge.scim.work-budget); the others are applied - repeat the request to continue",
+                    java.time.Duration.ofSeconds(1));
+        }
+    }
+
+    private static boolean carries(MirrorRecord r, Group g) {
+        return r != null && ((r.tagIds() != null && r.tagIds().contains(g.id()))
+                || (r.tags() != null && r.tags().stream().anyMatch(t -> t.equalsIgnoreCase(g.name()))));
     }
 
     /** Mirror and audit after Kit confirmed one (un)tagging; compare-and-set, so a concurrent webhook is not lost. */
@@ -343,9 +370,7 @@ public class ScimGroups {
                 return;
             }
             for (Group g : groups) {
-                boolean byId = r.tagIds() != null && r.tagIds().contains(g.id());
-                boolean byName = r.tags() != null && r.tags().stream().anyMatch(t -> t.equalsIgnoreCase(g.name()));
-                if (byId || byName) {
+                if (carries(r, g)) {
                     out.get(g.id()).add(r);
                 }
             }

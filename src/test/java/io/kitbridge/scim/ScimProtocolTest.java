@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "scim"),
         @ResourceArg(name = "limit", value = "6000"),
-        @ResourceArg(name = "kitbridge.deprovision.max-per-hour", value = "1")})
+        @ResourceArg(name = "kitbridge.deprovision.max-per-hour", value = "1"),
+        @ResourceArg(name = "kitbridge.scim.work-budget", value = "0s")})
 class ScimProtocolTest {
     World world;
 
@@ -243,6 +244,38 @@ class ScimProtocolTest {
         // THEN 503 with Retry-After (the IdP retries later)
         assertScimError(down, 503);
         assertTrue(Long.parseLong(down.header("retry-after")) >= 1, down.toString());
+    }
+
+    @Test
+    void should_stop_a_long_membership_change_with_429_and_continue_where_it_stopped_on_retry() {
+        // GIVEN kitbridge.scim.work-budget=0s (each request makes one Kit call, then hands over) and three users
+        String account = account("paced");
+        String token = ScimCalls.mint(account);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(call("POST", account, "/Users", token, user("paced" + i + "-" + System.nanoTime() + "@example.com"))
+                    .json().path("id").asText());
+        }
+        String group = call("POST", account, "/Groups", token, Map.of("displayName", "Paced " + System.nanoTime()))
+                .json().path("id").asText();
+        Map<String, Object> patch = Map.of("Operations", List.of(Map.of("op", "add", "path", "members",
+                "value", ids.stream().map(id -> Map.of("value", id)).toList())));
+        long tagCalls = world.kit().log().count("POST", "/v4/tags/\\d+/subscribers/\\d+");
+        // WHEN the IdP sends the PATCH and retries it after each 429
+        List<Integer> statuses = new ArrayList<>();
+        for (int attempt = 0; attempt < 5 && (statuses.isEmpty() || statuses.get(statuses.size() - 1) == 429); attempt++) {
+            Answer a = call("PATCH", account, "/Groups/" + group, token, patch);
+            statuses.add(a.status());
+            if (a.status() == 429) {
+                assertEquals("1", a.header("retry-after"), a.toString());
+            }
+        }
+        // THEN each attempt made progress, no member was tagged twice, and the last attempt completed
+        assertEquals(List.of(429, 429, 200), statuses);
+        assertEquals(tagCalls + 3, world.kit().log().count("POST", "/v4/tags/\\d+/subscribers/\\d+"));
+        for (String id : ids) {
+            assertTrue(world.kit().admin().subscriber(Long.parseLong(id)).orElseThrow().tagIds().contains(Long.parseLong(group)));
+        }
     }
 
     @Test
