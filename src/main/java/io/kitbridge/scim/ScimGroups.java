@@ -124,7 +124,10 @@ public class ScimGroups {
         String externalId = externalId(member(body, "externalId"));
         Set<Long> add = memberIds(member(body, "members"));
         String account = req.account();
-        Long existing = catalog.tags(account, Priority.INTERACTIVE, true).get(name);
+        Long existing = catalog.tags(account, Priority.INTERACTIVE, false).get(name);
+        if (existing == null) { // maybe made in Kit's UI since the cache was filled
+            existing = catalog.tags(account, Priority.INTERACTIVE, true).get(name);
+        }
         long tagId;
         if (existing != null) {
             ScimRecords.Meta meta = records.group(account, existing);
@@ -468,14 +471,7 @@ public class ScimGroups {
     }
 
     private static JsonNode member(JsonNode obj, String name) {
-        var fields = obj.fields();
-        while (fields.hasNext()) {
-            var f = fields.next();
-            if (f.getKey().equalsIgnoreCase(name)) {
-                return f.getValue();
-            }
-        }
-        return null;
+        return ScimPatch.member(obj, name).orElse(null);
     }
 
     private KitCall call(String account, String operation) {

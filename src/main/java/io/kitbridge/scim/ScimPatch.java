@@ -20,14 +20,7 @@ final class ScimPatch {
     }
 
     static List<Op> operations(JsonNode body) {
-        JsonNode ops = null;
-        Iterator<Map.Entry<String, JsonNode>> fields = body.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            if (f.getKey().equalsIgnoreCase("Operations")) {
-                ops = f.getValue();
-            }
-        }
+        JsonNode ops = member(body, "Operations").orElse(null);
         if (ops == null || !ops.isArray() || ops.isEmpty()) {
             throw ScimError.badRequest("invalidSyntax", "a PATCH needs a non-empty \"Operations\" array");
         }
@@ -61,7 +54,8 @@ final class ScimPatch {
         return out;
     }
 
-    private static java.util.Optional<JsonNode> member(JsonNode obj, String name) {
+    /** A member of a JSON object, its name matched case-insensitively (SCIM attribute names are). */
+    static java.util.Optional<JsonNode> member(JsonNode obj, String name) {
         Iterator<Map.Entry<String, JsonNode>> fields = obj.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
