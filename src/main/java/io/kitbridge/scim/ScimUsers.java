@@ -15,6 +15,8 @@ import io.kitbridge.kit.KitCall;
 import io.kitbridge.kit.KitGateway;
 import io.kitbridge.kit.Subscriber;
 import io.kitbridge.kit.SubscriberState;
+import io.kitbridge.kit.SubscriberUpdate;
+import io.kitbridge.store.AuditEntry;
 import io.kitbridge.provision.ProvisionOutput;
 import io.kitbridge.provision.ProvisionResult;
 import io.kitbridge.provision.ProvisionService;
@@ -67,6 +69,9 @@ public class ScimUsers {
 
     @Inject
     ScimConfig config;
+
+    @Inject
+    java.time.Clock clock;
 
     AttributeMap attributeMap;
 
@@ -246,11 +251,14 @@ public class ScimUsers {
         String account = req.account();
         MirrorRecord r = current.record();
         String email = email(desired, r.email());
-        if (!email.equals(MirrorStore.normalizeEmail(r.email()))) {
-            throw ScimError.badRequest("mutability", "userName/email cannot change: Kit identifies this subscriber by "
-                    + r.email() + "; deprovision this user and create a new one for " + email);
-        }
         boolean active = isActive(r);
+        if (!email.equals(MirrorStore.normalizeEmail(r.email()))) {
+            if (!active) {
+                throw ScimError.badRequest("mutability", "user " + r.subscriberId() + " is " + r.state() + " in Kit;"
+                        + " an unsubscribed person's address is no longer changed through kitbridge");
+            }
+            r = changeEmail(account, r, email);
+        }
         boolean wantActive = activeOf(desired, active);
         if (wantActive && !active) {
             throw suppressed(email, r.state());
@@ -279,8 +287,35 @@ public class ScimUsers {
         if (!wantActive && active) {
             deprovision.deprovision(new DeprovisionRequest(account, null, r.subscriberId(), false, false));
         }
-        return visible(account, r.subscriberId()).orElseThrow(() -> ScimError.notFound("User " + r.subscriberId()
-                + " not found"));
+        long id = r.subscriberId();
+        return visible(account, id).orElseThrow(() -> ScimError.notFound("User " + id + " not found"));
+    }
+
+    /**
+     * A new userName: Kit's PUT /v4/subscribers/{id} moves the address (Kit refuses one that is taken), then the mirror
+     * record follows (compare-and-set, keeping its tags) and the change is audited.
+     */
+    private MirrorRecord changeEmail(String account, MirrorRecord r, String email) {
+        Optional<MirrorRecord> holder = mirror.findByEmail(account, email).filter(o -> o.subscriberId() != r.subscriberId());
+        if (holder.isPresent()) {
+            throw new ScimError(409, "uniqueness", "another user (id " + holder.get().subscriberId() + ") has userName " + email);
+        }
+        kit.call(KitCall.interactive(account, "change subscriber email", true, budgetConfig.interactiveMaxWait()),
+                api -> api.updateSubscriber(account, r.subscriberId(), new SubscriberUpdate(email, null, null)));
+        MirrorRecord current = r;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long now = clock.millis();
+            MirrorRecord moved = new MirrorRecord(account, current.subscriberId(), email, current.firstName(), current.state(),
+                    current.fields(), current.tags(), current.tagIds(), now, ScimGroups.SOURCE_SCIM, null,
+                    current.lastSeenSync(), Math.max(now, current.eventAt()));
+            if (mirror.putIfUnchanged(moved, current)) {
+                mirror.audit(account, new AuditEntry(null, "scim.email", email, r.subscriberId(), "changed", "scim",
+                        Map.of("email", r.email()), Map.of("email", email), null));
+                return moved;
+            }
+            current = mirror.get(account, r.subscriberId()).orElse(current);
+        }
+        throw new ScimError(503, null, "the user changed concurrently; retry", config.retryAfter());
     }
 
     private ProvisionResult provision(String account, String email, String firstName, Map<String, String> fields) {
@@ -360,7 +395,10 @@ public class ScimUsers {
             throw ScimError.badRequest("invalidValue", bad.getMessage() + " (kitbridge uses the email address as userName)");
         }
         JsonNode work = desired.get(UserAttributes.EMAIL);
-        if (work != null && !work.isNull() && !email.equals(MirrorStore.normalizeEmail(work.asText()))) {
+        String workEmail = work == null || work.isNull() ? null : MirrorStore.normalizeEmail(work.asText());
+        // a PATCH of userName alone leaves the old address in emails: it follows userName
+        boolean unchangedWork = workEmail != null && workEmail.equals(MirrorStore.normalizeEmail(fallback));
+        if (workEmail != null && !unchangedWork && !email.equals(workEmail)) {
             throw ScimError.badRequest("mutability", "emails[primary].value (" + work.asText() + ") differs from userName ("
                     + email + "): a Kit subscriber has exactly one address, and it is the userName");
         }

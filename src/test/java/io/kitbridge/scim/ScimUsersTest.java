@@ -204,11 +204,29 @@ class ScimUsersTest {
         assertEquals("Engineer", inKit.fields().get("job_title"));
         assertTrue(inKit.fields().get("last_name") == null || inKit.fields().get("last_name").isEmpty(), inKit.fields().toString());
         assertEquals("Engineer", patched.json().path("title").asText());
-        // AND an email change is refused, not silently applied
+        // WHEN Entra moves the person to a new address (userName and work email together)
+        String moved = unique("moved");
         Answer move = call("PATCH", ACCOUNT, "/Users/" + id, token, Map.of("Operations", List.of(
-                Map.of("op", "Replace", "path", "emails[type eq \"work\"].value", "value", unique("moved")))));
-        assertEquals(400, move.status(), move.toString());
-        assertEquals("mutability", move.json().path("scimType").asText());
+                Map.of("op", "Replace", "path", "userName", "value", moved),
+                Map.of("op", "Replace", "path", "emails[type eq \"work\"].value", "value", moved))));
+        // THEN the same Kit subscriber has the new address, and SCIM finds it by the new userName only
+        assertEquals(200, move.status(), move.toString());
+        assertEquals(moved, world.kit().admin().subscriber(id).orElseThrow().email());
+        assertEquals(moved, move.json().path("userName").asText());
+        assertEquals(1, search("userName eq \"" + moved + "\"").json().path("totalResults").asInt());
+        assertEquals(0, search("userName eq \"" + email + "\"").json().path("totalResults").asInt());
+        // AND a work email that disagrees with userName, or an address another user has, is refused
+        Answer mismatch = call("PATCH", ACCOUNT, "/Users/" + id, token, Map.of("Operations", List.of(
+                Map.of("op", "Replace", "path", "emails[type eq \"work\"].value", "value", unique("other")))));
+        assertEquals(400, mismatch.status(), mismatch.toString());
+        assertEquals("mutability", mismatch.json().path("scimType").asText());
+        String taken = unique("taken");
+        created(call("POST", ACCOUNT, "/Users", token, oktaUser(taken, "Tak", "En")));
+        Answer clash = call("PATCH", ACCOUNT, "/Users/" + id, token, Map.of("Operations", List.of(
+                Map.of("op", "replace", "value", Map.of("userName", taken)))));
+        assertEquals(409, clash.status(), clash.toString());
+        assertEquals("uniqueness", clash.json().path("scimType").asText());
+        assertEquals(moved, world.kit().admin().subscriber(id).orElseThrow().email());
         // WHEN Entra disables with a string boolean, then deletes
         Answer disabled = call("PATCH", ACCOUNT, "/Users/" + id, token, Map.of("schemas",
                 List.of("urn:ietf:params:scim:api:messages:2.0:PatchOp"),
