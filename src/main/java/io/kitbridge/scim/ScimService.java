@@ -14,6 +14,8 @@ import io.kitbridge.common.StoreFailures;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
+import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URLDecoder;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class ScimService {
     private static final Logger LOG = Logger.getLogger(ScimService.class);
     static final String PREFIX = "/scim/v2/";
+    static final String AUDIT_SUBJECT = "@scim";
 
     @Inject
     ScimTokens tokens;
@@ -52,6 +55,9 @@ public class ScimService {
 
     @Inject
     Clock clock;
+
+    @Inject
+    MirrorStore mirror;
 
     /** HTTP event in, HTTP response out; or an operator action in, its result out. */
     public JsonNode handle(JsonNode input) {
@@ -79,12 +85,15 @@ public class ScimService {
                 credentials.resolve(account); // a token for an account that cannot reach Kit would only produce 503s
                 ScimTokens.Minted minted = tokens.mint(account);
                 Secrets.register(minted.token());
+                audit(account, "scim.token", "minted", java.util.Map.of("createdAt", minted.createdAt(),
+                        "previousValidFor", config.tokenOverlap().toString()));
                 LOG.infof("SCIM token minted for account %s (the previous one stays valid for %s)", account,
                         config.tokenOverlap());
                 return ScimJson.JSON.valueToTree(minted);
             }
             case "revoke-tokens" -> {
                 tokens.revoke(account);
+                audit(account, "scim.revoke-tokens", "revoked", java.util.Map.of());
                 LOG.infof("SCIM tokens of account %s revoked", account);
                 ObjectNode out = ScimJson.object();
                 out.put("account", account);
@@ -93,6 +102,11 @@ public class ScimService {
             }
             default -> throw new InvalidInputException("action", "must be \"token\" or \"revoke-tokens\", not '" + action + "'");
         }
+    }
+
+    /** Token changes sit beside the people's audit entries under {@value #AUDIT_SUBJECT}; never with a token. */
+    private void audit(String account, String action, String outcome, java.util.Map<String, String> after) {
+        mirror.audit(account, new AuditEntry(null, action, AUDIT_SUBJECT, null, outcome, "operator", null, after, null));
     }
 
     // ---------------------------------------------------------------- HTTP

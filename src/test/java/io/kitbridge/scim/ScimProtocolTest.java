@@ -46,6 +46,9 @@ class ScimProtocolTest {
     @Inject
     ConnectionStore connections;
 
+    @Inject
+    io.kitbridge.store.MirrorStore mirror;
+
     private Clock realClock;
 
     @AfterEach
@@ -122,6 +125,11 @@ class ScimProtocolTest {
         Response revoked = Lambda.invoke(Map.of("action", "revoke-tokens", "account", account));
         assertTrue(revoked.jsonPath().getBoolean("revoked"), revoked.asString());
         assertEquals(401, call("GET", account, "/Users", second, null).status());
+        // AND each token change is audited, without the token
+        List<io.kitbridge.store.AuditEntry> audit = mirror.history(account, ScimService.AUDIT_SUBJECT, 10);
+        assertEquals(List.of("scim.revoke-tokens", "scim.token", "scim.token"), audit.stream().map(e -> e.action()).sorted()
+                .toList());
+        assertFalse(audit.toString().contains(first) || audit.toString().contains(second));
     }
 
     @Test
