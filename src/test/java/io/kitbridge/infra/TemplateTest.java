@@ -66,7 +66,8 @@ class TemplateTest {
         Set<String> deployed = new TreeSet<>();
         functions().values().forEach(f -> deployed.add(export(f)));
         assertEquals(funqNamesInCode(), deployed);
-        assertEquals(Set.of("provision", "deprovision", "lookup", "sync-page", "webhook-handler", "setup", "oauth"), deployed);
+        assertEquals(Set.of("provision", "deprovision", "lookup", "sync-page", "webhook-handler", "setup", "oauth", "scim"),
+                deployed);
         assertEquals(FunctionPermissions.BY_FUNCTION.keySet(), deployed);
     }
 
@@ -127,7 +128,7 @@ class TemplateTest {
             }
         }));
         assertEquals(Map.of("POST /webhooks/{account}", "webhook-handler", "GET /oauth/start", "oauth",
-                "GET /oauth/callback", "oauth"), routes);
+                "GET /oauth/callback", "oauth", "ANY /scim/v2/{account}/{proxy+}", "scim"), routes);
         JsonNode api = RESOURCES.path("HttpApi").path("Properties");
         assertTrue(api.path("DefaultRouteSettings").path("ThrottlingRateLimit").asInt() > 0, "throttling");
         assertFalse(api.path("AccessLogSettings").path("DestinationArn").isMissingNode(), "access logs");
@@ -191,10 +192,10 @@ class TemplateTest {
     @Test
     void should_grant_get_secret_value_on_exactly_the_secrets_each_function_reads() {
         // GIVEN which functions read which secret: Kit callers (API key of "default", OAuth client secret for refreshes),
-        // oauth (client secret for the code exchange); lookup reads neither
+        // scim (it provisions through provision), oauth (client secret for the code exchange); lookup reads neither
         Set<String> both = Set.of("KitApiKeySecretArn", "OAuthClientSecretArn");
         Map<String, Set<String>> expected = Map.of("provision", both, "deprovision", both, "sync-page", both,
-                "webhook-handler", both, "setup", both, "oauth", Set.of("OAuthClientSecretArn"), "lookup", Set.of());
+                "webhook-handler", both, "setup", both, "scim", both, "oauth", Set.of("OAuthClientSecretArn"), "lookup", Set.of());
         for (Map.Entry<String, JsonNode> f : functions().entrySet()) {
             // WHEN its policy statements are read (conditional ones as [condition, statement, AWS::NoValue])
             Set<String> granted = new TreeSet<>();
@@ -235,6 +236,15 @@ class TemplateTest {
         for (JsonNode statement : trust) {
             assertEquals("AWS::AccountId", statement.path("Condition").path("StringEquals").path("aws:SourceAccount").asText());
         }
+    }
+
+    @Test
+    void should_answer_scim_within_the_http_api_integration_timeout() {
+        // API Gateway HTTP APIs give up after 30 s; a slower function would leave the IdP with a bare 503
+        JsonNode scim = RESOURCES.path("ScimFunction").path("Properties");
+        assertTrue(scim.path("Timeout").asInt() > 0 && scim.path("Timeout").asInt() < 30, scim.path("Timeout").toString());
+        assertEquals("ScimFunctionLogs", scim.path("LoggingConfig").path("LogGroup").toString().replaceAll("[^A-Za-z]", "")
+                .replace("Ref", ""));
     }
 
     @Test

@@ -42,7 +42,12 @@ public final class FunctionPermissions {
                     // Scan: the operator's {"action": "connections"} list (with a projection: no secret read)
                     TableDefinitions.CONNECTIONS, Set.of("GetItem", "UpdateItem", "Scan"),
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
-                    TableDefinitions.MIRROR, Set.of("PutItem")));
+                    TableDefinitions.MIRROR, Set.of("PutItem")),
+            // SCIM: token hashes and SCIM records in control (Query lists an account's records), provision/deprovision
+            "scim", Map.of(
+                    TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
+                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem", "Query")),
+                    TableDefinitions.MIRROR, Set.of("DeleteItem", "GetItem", "PutItem", "Query")));
 
     private FunctionPermissions() {
     }

@@ -1,0 +1,139 @@
+package io.kitbridge.scim;
+
+import io.kitbridge.store.Attr;
+import io.kitbridge.store.ControlStore;
+import io.kitbridge.store.Items;
+import io.kitbridge.store.TableNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * What SCIM knows beyond Kit, in the control table under {@code pk = scim#<account>}:
+ * <ul>
+ * <li>{@code user#<id>}: externalId, created, lastModified, deleted (a DELETEd user stays unsubscribed in Kit but is
+ * gone for SCIM);</li>
+ * <li>{@code ext#<externalId>}: the subscriber id, so {@code externalId eq} is one read;</li>
+ * <li>{@code group#<tagId>}: the same for groups (Kit's API cannot delete a tag, so a deleted group is hidden).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class ScimRecords {
+    static final String PK_PREFIX = "scim#";
+    static final String EXTERNAL_ID = "externalId";
+    static final String DISPLAY_NAME = "displayName";
+    static final String CREATED = "created";
+    static final String LAST_MODIFIED = "lastModified";
+    static final String DELETED = "deleted";
+    static final String SUBSCRIBER_ID = "subscriberId";
+    static final String USER = "user#";
+    static final String GROUP = "group#";
+    static final String EXT = "ext#";
+
+    @Inject
+    ControlStore control;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    TableNames tables;
+
+    @Inject
+    Clock clock;
+
+    static String pk(String account) {
+        return PK_PREFIX + account;
+    }
+
+    static String key(String prefix, long id) {
+        return prefix + String.format("%020d", id);
+    }
+
+    /** SCIM's own view of a user or group: null fields when SCIM never touched it. */
+    record Meta(long id, String externalId, String displayName, String created, String lastModified, boolean deleted) {
+        static Meta none(long id) {
+            return new Meta(id, null, null, null, null, false);
+        }
+    }
+
+    Meta user(String account, long id) {
+        return read(account, USER, id);
+    }
+
+    Meta group(String account, long id) {
+        return read(account, GROUP, id);
+    }
+
+    /** Records creation or change; keeps the first creation time. */
+    Meta saveUser(String account, long id, String externalId, boolean deleted) {
+        Meta before = user(account, id);
+        if (before.externalId() != null && !before.externalId().equals(externalId)) {
+            control.delete(pk(account), EXT + before.externalId());
+        }
+        if (externalId != null && !deleted) {
+            control.put(pk(account), EXT + externalId, Map.of(SUBSCRIBER_ID, Items.n(id)), null);
+        }
+        return write(account, USER, before, externalId, null, deleted);
+    }
+
+    Meta saveGroup(String account, long id, String displayName, String externalId, boolean deleted) {
+        return write(account, GROUP, group(account, id), externalId, displayName, deleted);
+    }
+
+    Optional<Long> userByExternalId(String account, String externalId) {
+        return control.get(pk(account), EXT + externalId).flatMap(item -> Items.num(item, SUBSCRIBER_ID));
+    }
+
+    /** Every SCIM record of one kind for the account, by id (one paged Query). */
+    Map<Long, Meta> all(String account, String prefix) {
+        Map<Long, Meta> out = new HashMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(b -> b.tableName(tables.control()).consistentRead(true).exclusiveStartKey(from)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#sk", Attr.SK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(pk(account)), ":prefix", Items.s(prefix))));
+            page.items().forEach(item -> {
+                Meta m = meta(Long.parseLong(Items.strOr(item, Attr.SK, prefix + "0").substring(prefix.length())), item);
+                out.put(m.id(), m);
+            });
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private Meta read(String account, String prefix, long id) {
+        return control.get(pk(account), key(prefix, id)).map(item -> meta(id, item)).orElse(Meta.none(id));
+    }
+
+    private Meta write(String account, String prefix, Meta before, String externalId, String displayName, boolean deleted) {
+        String now = clock.instant().toString();
+        String created = before.created() != null && !before.deleted() ? before.created() : now;
+        Map<String, AttributeValue> attrs = new HashMap<>();
+        if (externalId != null) {
+            attrs.put(EXTERNAL_ID, Items.s(externalId));
+        }
+        if (displayName != null) {
+            attrs.put(DISPLAY_NAME, Items.s(displayName));
+        }
+        attrs.put(CREATED, Items.s(created));
+        attrs.put(LAST_MODIFIED, Items.s(now));
+        attrs.put(DELETED, Items.bool(deleted));
+        control.put(pk(account), key(prefix, before.id()), attrs, null);
+        return new Meta(before.id(), externalId, displayName, created, now, deleted);
+    }
+
+    private static Meta meta(long id, Map<String, AttributeValue> item) {
+        return new Meta(id, Items.str(item, EXTERNAL_ID).orElse(null), Items.str(item, DISPLAY_NAME).orElse(null),
+                Items.str(item, CREATED).orElse(null), Items.str(item, LAST_MODIFIED).orElse(null),
+                Items.boolOr(item, DELETED, false));
+    }
+}
