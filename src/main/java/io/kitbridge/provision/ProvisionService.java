@@ -34,6 +34,9 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class ProvisionService {
+    /** In an execution's next: the outcomes counted by the invocations before. */
+    static final String SUMMARY_SO_FAR = "summarySoFar";
+
     @Inject
     KitGateway kit;
 
@@ -94,14 +97,22 @@ public class ProvisionService {
             return new ProvisionOutput(null, progress.results(), summary(progress.results()), kitRequests, done,
                     progress.handled(), rest.size(), wait, eta, progress.reason(), null, null, next);
         }
+        // inside an execution: results go to DynamoDB, the summary so far travels with next
         stored.store(request.execution(), request.offset(), progress.results());
+        Map<String, Integer> summary = summary(progress.results());
+        request.input().path(SUMMARY_SO_FAR).fields().forEachRemaining(e -> summary.merge(e.getKey(),
+                e.getValue().asInt(), Integer::sum));
         if (!done) {
-            return new ProvisionOutput(null, null, summary(progress.results()), kitRequests, false, progress.handled(),
-                    rest.size(), wait, eta, progress.reason(), BatchResults.key(request.execution()), null, next);
+            ObjectNode soFar = ((ObjectNode) next).putObject(SUMMARY_SO_FAR);
+            summary.forEach(soFar::put);
+            return new ProvisionOutput(null, null, summary, kitRequests, false, progress.handled(), rest.size(), wait, eta,
+                    progress.reason(), BatchResults.key(request.execution()), null, next);
         }
-        List<ProvisionResult> all = stored.read(request.execution());
-        return new ProvisionOutput(null, all.size() <= config.inlineResultsMax() ? all : null, summary(all), kitRequests,
-                true, progress.handled(), 0, 0, 0L, null, BatchResults.key(request.execution()), all.size(), null);
+        int total = request.offset() + progress.handled();
+        // reading a large result set back would cost the last invocation time it does not have: only small ones inline
+        List<ProvisionResult> all = total <= config.inlineResultsMax() ? stored.read(request.execution()) : null;
+        return new ProvisionOutput(null, all, summary, kitRequests, true, progress.handled(), 0, 0, 0L, null,
+                BatchResults.key(request.execution()), total, null);
     }
 
     private static Map<String, Integer> summary(List<ProvisionResult> results) {
