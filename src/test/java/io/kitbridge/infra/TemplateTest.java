@@ -184,11 +184,15 @@ class TemplateTest {
         assertEquals("AWS::Logs::LogGroup", RESOURCES.path("ProvisionBatchStateMachineLogs").path("Type").asText());
         assertEquals("LogRetentionDays", RESOURCES.path("ProvisionBatchStateMachineLogs").path("Properties")
                 .path("RetentionInDays").asText());
-        // AND provision's deadline stays under its Timeout
-        JsonNode provision = RESOURCES.path("ProvisionFunction").path("Properties");
-        String budget = provision.path("Environment").path("Variables").path("KITBRIDGE_PROVISION_MAX_INVOCATION_TIME").asText();
-        assertTrue(budget.endsWith("s"), budget);
-        assertTrue(Integer.parseInt(budget.substring(0, budget.length() - 1)) < provision.path("Timeout").asInt(), budget);
+        // AND the batch functions' deadlines stay under their Timeout
+        Map.of("ProvisionFunction", "KITBRIDGE_PROVISION_MAX_INVOCATION_TIME", "DeprovisionFunction",
+                "KITBRIDGE_DEPROVISION_MAX_INVOCATION_TIME").forEach((function, variable) -> {
+            JsonNode properties = RESOURCES.path(function).path("Properties");
+            String budget = properties.path("Environment").path("Variables").path(variable).asText();
+            assertTrue(budget.endsWith("s"), function + " " + budget);
+            assertTrue(Integer.parseInt(budget.substring(0, budget.length() - 1)) < properties.path("Timeout").asInt(),
+                    function + " " + budget);
+        });
     }
 
     @Test
