@@ -1,8 +1,6 @@
 package io.kitbridge.deprovision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitbridge.budget.BudgetConfig;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.budget.RateBudget;
@@ -10,6 +8,7 @@ import io.kitbridge.common.Deadline;
 import io.kitbridge.common.Deadlines;
 import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.JsonInput;
+import io.kitbridge.common.NextInput;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCredential;
 import io.kitbridge.kit.KitGateway;
@@ -108,18 +107,7 @@ public class DeprovisionBatch {
         results.forEach(r -> summary.merge(r.outcomeName(), 1, Integer::sum));
         long eta = remaining == 0 ? 0 : wait + (remaining * Math.max(longest, 1) + 999) / 1000;
         return new DeprovisionBatchOutput(results, summary, remaining == 0, handled, remaining, wait, eta, reason,
-                remaining == 0 ? null : next(root, handled), kit.requestsSent() - before);
-    }
-
-    /** The same flags, the remaining people, and where they start in the original input. */
-    private static JsonNode next(JsonNode root, int handled) {
-        ObjectNode next = ((ObjectNode) root).deepCopy();
-        ArrayNode rest = next.putArray("people");
-        for (int i = handled; i < root.get("people").size(); i++) {
-            rest.add(root.get("people").get(i));
-        }
-        next.put("offset", root.path("offset").asInt(0) + handled);
-        return next;
+                remaining == 0 ? null : NextInput.after(root, handled), kit.requestsSent() - before);
     }
 
     /** The hourly limit counts in hour buckets: the current one stops counting fully at the next hour. */

@@ -1,13 +1,13 @@
 package io.kitbridge.provision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kitbridge.budget.BudgetConfig;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.budget.RateBudget;
 import io.kitbridge.common.Deadline;
 import io.kitbridge.common.Deadlines;
+import io.kitbridge.common.NextInput;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitCredential;
@@ -92,7 +92,7 @@ public class ProvisionService {
         int wait = done || !progress.budgetStop() ? 0
                 : seconds(budget.peekWait(credential.budgetKey(), limit, Priority.INTERACTIVE));
         Long eta = done ? 0L : eta(rest, bulkAllowed, interval, progress, wait);
-        JsonNode next = done ? null : next(request, progress.handled());
+        JsonNode next = done ? null : NextInput.after(request.input(), progress.handled()).without("execution");
         if (request.execution() == null) {
             return new ProvisionOutput(null, progress.results(), summary(progress.results()), kitRequests, done,
                     progress.handled(), rest.size(), wait, eta, progress.reason(), null, null, next);
@@ -119,19 +119,6 @@ public class ProvisionService {
         Map<String, Integer> summary = new TreeMap<>();
         results.forEach(r -> summary.merge(r.outcome(), 1, Integer::sum));
         return summary;
-    }
-
-    /** The input that provisions the rest: the same flags, the remaining people, and where they start. */
-    private static JsonNode next(ProvisionRequest request, int handled) {
-        ObjectNode next = ((ObjectNode) request.input()).deepCopy();
-        ArrayNode people = next.putArray("people");
-        JsonNode given = request.input().get("people");
-        for (int i = handled; i < given.size(); i++) {
-            people.add(given.get(i));
-        }
-        next.put("offset", request.offset() + handled);
-        next.remove("execution");
-        return next;
     }
 
     /**

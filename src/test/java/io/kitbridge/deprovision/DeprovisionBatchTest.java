@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kitbridge.common.Deadline;
-import io.kitbridge.common.Deadlines;
 import io.kitbridge.testing.CountingClock;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +38,7 @@ class DeprovisionBatchTest {
 
     @BeforeEach
     void countingDeadline() {
-        Clock kitTime = new CountingClock(() -> world.kit().log().size(), Duration.ofSeconds(1));
-        QuarkusMock.installMockForType(new Deadlines() {
-            @Override
-            public Deadline start(Duration budget) {
-                return Deadline.after(kitTime, budget);
-            }
-        }, Deadlines.class);
+        CountingClock.driveDeadlines(() -> world.kit().log().size(), Duration.ofSeconds(1));
     }
 
     @Test

@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kitbridge.common.Deadline;
-import io.kitbridge.common.Deadlines;
 import io.kitbridge.sim.RecordedRequest;
 import io.kitbridge.testing.CountingClock;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +44,7 @@ class ProvisionDeadlineTest {
         if (!world.kit().admin().tagIdsByName().containsKey("customer")) {
             world.kit().admin().createTag("customer");
         }
-        Clock kitTime = new CountingClock(() -> world.kit().log().size(), PER_REQUEST);
-        QuarkusMock.installMockForType(new Deadlines() {
-            @Override
-            public Deadline start(Duration budget) {
-                return Deadline.after(kitTime, budget);
-            }
-        }, Deadlines.class);
+        CountingClock.driveDeadlines(() -> world.kit().log().size(), PER_REQUEST);
     }
 
     @Test

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
+import io.kitbridge.common.Deadline;
+import io.kitbridge.common.Deadlines;
+import io.quarkus.test.junit.QuarkusMock;
 
 /**
  * A clock driven by a count, not by wall time: {@code count × each} after the epoch. Tests give deadlines this clock
@@ -18,6 +21,17 @@ public final class CountingClock extends Clock {
     public CountingClock(LongSupplier count, Duration each) {
         this.count = count;
         this.each = each;
+    }
+
+    /** For the current test: every invocation's deadline runs on a clock advancing {@code each} per count. */
+    public static void driveDeadlines(LongSupplier count, Duration each) {
+        Clock clock = new CountingClock(count, each);
+        QuarkusMock.installMockForType(new Deadlines() {
+            @Override
+            public Deadline start(Duration budget) {
+                return Deadline.after(clock, budget);
+            }
+        }, Deadlines.class);
     }
 
     @Override
