@@ -2,6 +2,7 @@ package io.kitbridge.deprovision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.budget.BudgetConfig;
+import io.kitbridge.budget.BudgetExhaustedException;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.budget.RateBudget;
 import io.kitbridge.common.Deadline;
@@ -11,6 +12,8 @@ import io.kitbridge.common.JsonInput;
 import io.kitbridge.common.NextInput;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCredential;
+import io.kitbridge.kit.KitErrorKind;
+import io.kitbridge.kit.KitException;
 import io.kitbridge.kit.KitGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,7 +32,6 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class DeprovisionBatch {
-    static final Set<String> POSTPONED = Set.of("RateBudgetExhausted", "KitRateLimited");
     static final String LIMITED = "DeprovisionLimitExceeded";
 
     @Inject
@@ -69,35 +70,44 @@ public class DeprovisionBatch {
         }
         boolean dryRun = JsonInput.bool(root, "dryRun", "", false);
         boolean force = JsonInput.bool(root, "force", "", false);
+        int offset = root.path(NextInput.OFFSET).asInt(0);
+        // every entry is read before anyone is touched: a malformed one must not cost the results of the others
+        List<DeprovisionRequest> requests = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            String path = "people[" + (offset + i) + "]";
+            JsonNode person = JsonInput.object(people.get(i), path);
+            requests.add(new DeprovisionRequest(account, JsonInput.string(person, "email", path + ".").orElse(null),
+                    JsonInput.positiveLong(person, "subscriberId", path + ".").orElse(null), dryRun, force));
+        }
         List<BatchOutcome> results = new ArrayList<>();
         long longest = 0;
         String reason = null;
         int wait = 0;
-        for (int i = 0; i < people.size(); i++) {
-            if (i > 0 && !deadline.covers(Duration.ofMillis(longest), config.deadlineMargin())) {
+        for (DeprovisionRequest request : requests) {
+            if (!results.isEmpty() && !deadline.covers(Duration.ofMillis(longest), config.deadlineMargin())) {
                 reason = "deadline: " + deadline.remaining().toMillis() + " ms left, a person may take " + longest + " ms + "
                         + config.deadlineMargin().toMillis() + " ms margin";
                 break;
             }
-            String path = "people[" + i + "].";
-            JsonNode person = JsonInput.object(people.get(i), "people[" + i + "]");
-            String email = JsonInput.string(person, "email", path).orElse(null);
-            Long id = JsonInput.positiveLong(person, "subscriberId", path).orElse(null);
             long started = deadline.nowMillis();
             try {
-                results.add(BatchOutcome.of(service.deprovision(new DeprovisionRequest(account, email, id, dryRun, force))));
+                results.add(BatchOutcome.of(service.deprovision(request)));
+            } catch (BudgetExhaustedException | KitException e) {
+                if (e instanceof KitException failure && failure.kind() != KitErrorKind.RATE_LIMITED) {
+                    results.add(BatchOutcome.failed(request.email(), request.subscriberId(), failure.errorType(),
+                            failure.getMessage()));
+                } else {
+                    reason = "rate budget: " + e.getMessage();
+                    wait = budgetWait(account);
+                    break;
+                }
             } catch (KitbridgeException e) {
                 if (LIMITED.equals(e.errorType())) {
                     reason = e.getMessage();
                     wait = secondsToNextHour();
                     break;
                 }
-                if (POSTPONED.contains(e.errorType())) {
-                    reason = "rate budget: " + e.getMessage();
-                    wait = budgetWait(account);
-                    break;
-                }
-                results.add(BatchOutcome.failed(email, id, e.errorType(), e.getMessage()));
+                results.add(BatchOutcome.failed(request.email(), request.subscriberId(), e.errorType(), e.getMessage()));
             }
             longest = Math.max(longest, deadline.nowMillis() - started);
         }

@@ -1,6 +1,7 @@
 package io.kitbridge.provision;
 
 import io.kitbridge.common.Deadline;
+import io.kitbridge.kit.KitErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Set;
  * (or after a 429) are handed on, not reported as failed.
  */
 final class DeadlineBatch {
-    static final Set<String> POSTPONED = Set.of("RateBudgetExhausted", "KitRateLimited");
+    /** Error types of a person who met no permit (our budget, or Kit's 429): handed on, not failed. */
+    static final Set<String> POSTPONED = Set.of("RateBudgetExhausted", KitErrorKind.RATE_LIMITED.errorType());
 
     /** What one invocation did: results of the first {@code handled} people, and why it stopped early. */
     record Progress(List<ProvisionResult> results, int handled, boolean budgetStop, String reason, long workMillis,

@@ -92,6 +92,23 @@ class DeprovisionBatchTest {
         assertFalse("active".equals(world.kit().admin().subscriberByEmail(emails.get(5)).orElseThrow().state()));
     }
 
+    @Test
+    void should_refuse_the_whole_batch_before_touching_anyone_when_an_entry_is_malformed() {
+        // GIVEN a batch whose second entry is not an object
+        String email = "keep-" + System.nanoTime() + "@example.com";
+        world.kit().admin().createSubscriber(email, "Keep");
+        long mutatingBefore = world.kit().log().mutating().size();
+        // WHEN deprovisioned
+        Response r = Lambda.invoke(JSON.createObjectNode().set("people", JSON.createArrayNode()
+                .add(JSON.createObjectNode().put("email", email)).add("not-a-person")).toString());
+        // THEN InvalidInput names the entry and nobody was unsubscribed
+        assertEquals(500, r.statusCode(), r.asString());
+        assertEquals("InvalidInput", Lambda.errorType(r));
+        assertTrue(r.jsonPath().getString("errorMessage").contains("people[1]"), r.asString());
+        assertEquals(mutatingBefore, world.kit().log().mutating().size());
+        assertEquals("active", world.kit().admin().subscriberByEmail(email).orElseThrow().state());
+    }
+
     private static JsonNode invoke(String input) {
         Response r = Lambda.invoke(input);
         assertEquals(200, r.statusCode(), r.asString());
