@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the REAL sync state machine (infra/statemachine/sync.asl.json) locally with aws-local-stepfunctions.
-// Task states call the sync-page function through the Quarkus Lambda mock event server (tests) or any endpoint
+// Runs a REAL state machine (infra/statemachine/sync.asl.json by default; --definition and --task for
+// provision-batch.asl.json) locally with aws-local-stepfunctions. The Lambda Task state calls the function through the Quarkus Lambda mock event server (tests) or any endpoint
 // that takes the Lambda payload as a POST body and answers with the function's output (500 {errorType,
 // errorMessage} for a function error). StartExecution (continue-as-new) starts the next execution here, in-process,
 // with Step Functions' name rules: a name already used answers the same execution while it has not ended (same
@@ -16,7 +16,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const { StateMachine } = await import(
   path.join(here, 'node/node_modules/aws-local-stepfunctions/build/main.node.esm.js'));
 
-const TASK = 'SyncPage';
 const WAIT = 'Wait';
 const CONTINUE = 'ContinueAsNewExecution';
 const RELEASE = 'ReleaseLease';
@@ -41,6 +40,7 @@ function parseArgs(argv) {
     killAt: null,
     trace: false,
     timeoutMs: 0,
+    task: 'SyncPage',
   };
   const nums = (v) => new Set(String(v).split(',').filter(Boolean).map(Number));
   for (let i = 2; i < argv.length; i++) {
@@ -50,6 +50,7 @@ function parseArgs(argv) {
       case '--definition': o.definition = v(); break;
       case '--lambda-url': o.lambdaUrl = v(); break;
       case '--input': o.input = v(); break;
+      case '--input-file': o.input = fs.readFileSync(v(), 'utf8'); break;
       case '--name': o.name = v(); break;
       case '--state-machine-name': o.stateMachineName = v(); break;
       case '--substitute': { const [k, ...rest] = v().split('='); o.substitutions[k] = rest.join('='); break; }
@@ -63,6 +64,7 @@ function parseArgs(argv) {
       case '--kill-at': o.killAt = Number(v()); break;
       case '--timeout-ms': o.timeoutMs = Number(v()); break;
       case '--trace': o.trace = true; break;
+      case '--task': o.task = v(); break;
       default: throw new Error(`unknown option ${a}`);
     }
   }
@@ -76,6 +78,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stateMachineArn = `arn:aws:states:${REGION}:${ACCOUNT_ID}:stateMachine:${opts.stateMachineName}`;
 const substitutions = {
   SyncPageFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:sync-page`,
+  ProvisionFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:provision`,
   SyncStateMachineArn: stateMachineArn,
   ...opts.substitutions,
 };
@@ -102,6 +105,7 @@ const summary = {
   waits: 0,
   waitSecondsTotal: 0,
   wallMillis: 0,
+  maxInvocationMillis: 0,
   output: null,
   error: null,
 };
@@ -164,7 +168,9 @@ async function syncPageTask(input) {
     log(`invocation ${n}: injected Lambda.ServiceException before the call`);
     throw new TaskError('Lambda.ServiceException', 'injected by --fail-at');
   }
+  const invokedAt = Date.now();
   const output = await invokeFunction(payload);
+  summary.maxInvocationMillis = Math.max(summary.maxInvocationMillis, Date.now() - invokedAt);
   log(`invocation ${n}: phase=${output && output.phase} done=${output && output.done} wait=${output && output.waitSeconds} reason=${output && output.reason}`);
   if (opts.loseOutputAt.has(n)) {
     summary.injectedFaults++;
@@ -222,7 +228,7 @@ async function runExecution(name, input) {
   if (!names.has(name)) names.set(name, { input: JSON.stringify(input), ended: false, startDate: new Date().toISOString() });
   const overrides = {
     taskResourceLocalHandlers: {
-      [TASK]: syncPageTask,
+      [opts.task]: syncPageTask,
       [RELEASE]: releaseTask,
       [CONTINUE]: async (req) => startExecution(req, executionArn),
     },
@@ -230,7 +236,7 @@ async function runExecution(name, input) {
   if (opts.waitScale !== null) overrides.waitTimeOverrides = { [WAIT]: 0 };
   if (opts.waitMs !== null) overrides.waitTimeOverrides = { [WAIT]: opts.waitMs };
   if (opts.retryMs !== null) {
-    overrides.retryIntervalOverrides = { [TASK]: opts.retryMs, [CONTINUE]: opts.retryMs, [RELEASE]: opts.retryMs };
+    overrides.retryIntervalOverrides = { [opts.task]: opts.retryMs, [CONTINUE]: opts.retryMs, [RELEASE]: opts.retryMs };
   }
   const execution = machine.run(input, {
     overrides,

@@ -6,14 +6,18 @@ import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
-/** Lambda adapter: QUARKUS_FUNQY_EXPORT=deprovision. */
+/** Lambda adapter: QUARKUS_FUNQY_EXPORT=deprovision. One person, or several ({@code people}) as a batch. */
 @FunctionBoundary
 public class DeprovisionFunction {
     @Inject
     DeprovisionService service;
 
+    @Inject
+    DeprovisionBatch batch;
+
     @Funq("deprovision")
-    public DeprovisionResult deprovision(JsonNode input) {
-        return StoreFailures.guard(() -> service.deprovision(DeprovisionRequest.from(input)));
+    public Object deprovision(JsonNode input) {
+        return StoreFailures.guard(() -> input != null && input.has("people") ? batch.deprovision(input)
+                : service.deprovision(DeprovisionRequest.from(input)));
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -31,6 +32,7 @@ final class ProvisionSteps {
     private final MirrorStore mirror;
     private final Clock clock;
     private final Duration maxWait;
+    private Supplier<Duration> waitBound;
 
     ProvisionSteps(String account, AccountCatalog catalog, KitGateway kit, MirrorStore mirror, Clock clock,
             Duration maxWait) {
@@ -40,6 +42,15 @@ final class ProvisionSteps {
         this.mirror = mirror;
         this.clock = clock;
         this.maxWait = maxWait;
+        this.waitBound = () -> maxWait;
+    }
+
+    /** A batch bounds each permit wait by its deadline too: {@code remaining} is the time it may still wait. */
+    void boundWaits(Supplier<Duration> remaining) {
+        this.waitBound = () -> {
+            Duration left = remaining.get();
+            return left.compareTo(maxWait) < 0 ? left : maxWait;
+        };
     }
 
     String account() {
@@ -51,7 +62,7 @@ final class ProvisionSteps {
     }
 
     KitCall interactive(String operation, boolean repeatable) {
-        return KitCall.interactive(account, operation, repeatable, maxWait);
+        return KitCall.interactive(account, operation, repeatable, waitBound.get());
     }
 
     /** Id of a tag that {@link #prepare} checked or created. */

@@ -37,25 +37,41 @@ final class RequestParser {
         if (people.isEmpty()) {
             throw new InvalidInputException("people", "must not be empty");
         }
-        if (people.size() > config.maxBatch()) {
-            throw new InvalidInputException("people", "has " + people.size() + " people; at most " + config.maxBatch()
-                    + " per call");
+        String execution = JsonInput.string(root, "execution", "").orElse(null);
+        int limit = execution == null ? config.maxBatch() : config.maxExecutionBatch();
+        if (people.size() > limit) {
+            throw new InvalidInputException("people", "has " + people.size() + " people; at most " + limit
+                    + (execution == null ? " per call (the provision-batch state machine takes more)" : " per execution"));
         }
+        int offset = offset(root);
         boolean createFields = JsonInput.bool(root, "createMissingFields", "", false);
         boolean createTags = JsonInput.bool(root, "createMissingTags", "", false);
         boolean dryRun = JsonInput.bool(root, "dryRun", "", false);
         List<ProvisionRequest.Entry> entries = new ArrayList<>();
         for (int i = 0; i < people.size(); i++) {
-            String path = "people[" + i + "].";
+            String path = "people[" + (offset + i) + "].";
             try {
-                entries.add(ProvisionRequest.Entry.valid(person(JsonInput.object(people.get(i), "people[" + i + "]"), path,
+                entries.add(ProvisionRequest.Entry.valid(person(JsonInput.object(people.get(i), "people[" + (offset + i) + "]"), path,
                         createFields, createTags, dryRun)));
             } catch (InvalidInputException bad) {
                 String email = people.get(i).path("email").asText(null);
                 entries.add(ProvisionRequest.Entry.refused(ProvisionResult.failed(email, bad.errorType(), bad.getMessage())));
             }
         }
-        return ProvisionRequest.batch(account, entries);
+        return ProvisionRequest.batch(account, entries, offset, execution, root);
+    }
+
+    /** Where a continued batch's first person stood in the original input (0 for a new batch). */
+    private static int offset(JsonNode root) {
+        JsonNode node = root.get("offset");
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
+            throw new InvalidInputException("offset", "must be a non-negative integer (the position of the first person"
+                    + " in the original batch, as a previous output's next says)");
+        }
+        return node.asInt();
     }
 
     /** One person; the batch-wide defaults apply where the person says nothing. */

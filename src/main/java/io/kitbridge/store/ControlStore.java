@@ -127,6 +127,22 @@ public class ControlStore {
         return get(pk, sk).map(item -> Items.numOr(item, COUNT, 0)).orElse(0L);
     }
 
+    /** Every unexpired item of one partition, in sort key order (paged Query, consistent). */
+    public java.util.List<Map<String, AttributeValue>> partition(String pk) {
+        java.util.List<Map<String, AttributeValue>> out = new java.util.ArrayList<>();
+        long now = nowSeconds();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            var page = dynamo.query(b -> b.tableName(tables.control()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk").expressionAttributeNames(Map.of("#pk", Attr.PK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(pk))).exclusiveStartKey(from));
+            page.items().stream().filter(item -> !Items.isExpired(item, now)).forEach(out::add);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
     public void delete(String pk, String sk) {
         dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk)));
     }

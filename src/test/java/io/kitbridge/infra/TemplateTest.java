@@ -159,6 +159,50 @@ class TemplateTest {
     }
 
     @Test
+    void should_let_provision_batch_invoke_only_provision_and_log_to_its_own_group_when_deployed() throws IOException {
+        // GIVEN the provision-batch state machine of issue 17
+        JsonNode machine = RESOURCES.path("ProvisionBatchStateMachine").path("Properties");
+        // THEN its definition exists and every placeholder is substituted with provision's alias
+        Path asl = Path.of(machine.path("DefinitionUri").asText());
+        assertTrue(Files.exists(asl), "DefinitionUri " + asl);
+        Set<String> placeholders = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(Files.readString(asl));
+        while (m.find()) {
+            placeholders.add(m.group(1));
+        }
+        assertEquals(Set.of("ProvisionFunctionArn"), placeholders);
+        assertEquals("ProvisionFunction.Alias", machine.path("DefinitionSubstitutions").path("ProvisionFunctionArn").asText());
+        // AND its role may invoke provision and nothing else (no DynamoDB, no StartExecution, no other function)
+        Set<String> invokes = new TreeSet<>();
+        Set<String> actions = new TreeSet<>();
+        machine.path("Policies").forEach(p -> {
+            if (p.has("LambdaInvokePolicy")) {
+                invokes.add(p.path("LambdaInvokePolicy").path("FunctionName").asText());
+            }
+            p.path("Statement").forEach(st -> (st.path("Action").isArray() ? st.path("Action")
+                    : new ObjectMapper().createArrayNode().add(st.path("Action").asText())).forEach(a -> actions.add(a.asText())));
+        });
+        assertEquals(Set.of("ProvisionFunction"), invokes);
+        assertTrue(actions.stream().allMatch(a -> a.startsWith("logs:")), "only log delivery besides invoking: " + actions);
+        // AND it logs to a log group of its own with the stack's retention
+        String logGroup = machine.path("Logging").path("Destinations").get(0).path("CloudWatchLogsLogGroup")
+                .path("LogGroupArn").asText();
+        assertEquals("ProvisionBatchStateMachineLogs.Arn", logGroup);
+        assertEquals("AWS::Logs::LogGroup", RESOURCES.path("ProvisionBatchStateMachineLogs").path("Type").asText());
+        assertEquals("LogRetentionDays", RESOURCES.path("ProvisionBatchStateMachineLogs").path("Properties")
+                .path("RetentionInDays").asText());
+        // AND the batch functions' deadlines stay under their Timeout
+        Map.of("ProvisionFunction", "KITBRIDGE_PROVISION_MAX_INVOCATION_TIME", "DeprovisionFunction",
+                "KITBRIDGE_DEPROVISION_MAX_INVOCATION_TIME").forEach((function, variable) -> {
+            JsonNode properties = RESOURCES.path(function).path("Properties");
+            String budget = properties.path("Environment").path("Variables").path(variable).asText();
+            assertTrue(budget.endsWith("s"), function + " " + budget);
+            assertTrue(Integer.parseInt(budget.substring(0, budget.length() - 1)) < properties.path("Timeout").asInt(),
+                    function + " " + budget);
+        });
+    }
+
+    @Test
     void should_keep_secret_values_and_dynamic_references_out_of_every_environment() {
         // GIVEN every Environment block of the template (Globals and each function)
         List<JsonNode> environments = new ArrayList<>();

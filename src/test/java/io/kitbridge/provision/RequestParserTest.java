@@ -127,6 +127,31 @@ class RequestParserTest {
             public boolean useBulk() {
                 return true;
             }
+
+            @Override
+            public int maxExecutionBatch() {
+                return maxBatch * 10;
+            }
+
+            @Override
+            public java.time.Duration maxInvocationTime() {
+                return java.time.Duration.ofSeconds(240);
+            }
+
+            @Override
+            public java.time.Duration deadlineMargin() {
+                return java.time.Duration.ofSeconds(15);
+            }
+
+            @Override
+            public java.time.Duration resultTtl() {
+                return java.time.Duration.ofDays(7);
+            }
+
+            @Override
+            public int inlineResultsMax() {
+                return 400;
+            }
         };
     }
 

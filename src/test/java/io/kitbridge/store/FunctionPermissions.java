@@ -17,7 +17,8 @@ public final class FunctionPermissions {
     public static final Map<String, Map<String, Set<String>>> BY_FUNCTION = Map.of(
             "provision", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
-                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
+                    // Query: a provision-batch execution's results (BatchResults)
+                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem", "Query")),
                     TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
             "deprovision", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,

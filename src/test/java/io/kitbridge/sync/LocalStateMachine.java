@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Runs infra/statemachine/sync.asl.json with infra/local/sfn-run.mjs (aws-local-stepfunctions): the Task states
  * POST to this test's Lambda mock event server, so the real function runs inside the real state machine.
  */
-final class LocalStateMachine {
+public final class LocalStateMachine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private LocalStateMachine() {
@@ -32,7 +32,7 @@ final class LocalStateMachine {
     }
 
     /** Starts one local execution chain; read its summary with {@link Run#await}. */
-    static Run start(String inputJson, String name, String... options) {
+    public static Run start(String inputJson, String name, String... options) {
         List<String> command = new ArrayList<>(List.of(Dynalite.NodeTools.node(), script().toString(),
                 "--lambda-url", lambdaUrl(), "--input", inputJson, "--name", name));
         command.addAll(List.of(options));
@@ -46,16 +46,16 @@ final class LocalStateMachine {
         }
     }
 
-    static JsonNode run(String inputJson, String name, String... options) {
+    public static JsonNode run(String inputJson, String name, String... options) {
         return start(inputJson, name, options).await(600);
     }
 
-    static JsonNode run(int timeoutSeconds, String inputJson, String name, String... options) {
+    public static JsonNode run(int timeoutSeconds, String inputJson, String name, String... options) {
         return start(inputJson, name, options).await(timeoutSeconds);
     }
 
-    record Run(Process process) {
-        JsonNode await(int timeoutSeconds) {
+    public record Run(Process process) {
+        public JsonNode await(int timeoutSeconds) {
             try {
                 byte[] out = process.getInputStream().readAllBytes();
                 if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
