@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -59,8 +60,12 @@ public class SecretValues {
 
     private SecretsManagerClient build() {
         // Lambda puts the role's credentials in the environment; no profile files, no instance metadata probing
+        // bounded waits: a stuck connection costs seconds and is retried, never the SDK's 30 s socket default
         SecretsManagerClientBuilder b = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(4)).build())
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofSeconds(4))
+                        .apiCallTimeout(Duration.ofSeconds(9)))
                 .credentialsProvider(AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(),
                         SystemPropertyCredentialsProvider.create()));
         String region = config.region().filter(r -> !r.isBlank()).orElseGet(() -> Optional.ofNullable(System.getenv("AWS_REGION"))

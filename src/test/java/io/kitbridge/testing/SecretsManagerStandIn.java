@@ -35,6 +35,12 @@ public final class SecretsManagerStandIn implements AutoCloseable {
     private SecretsManagerStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", this::handle);
+        // one thread per exchange: a half-open connection must not hold up every later request
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "secrets-stand-in");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
