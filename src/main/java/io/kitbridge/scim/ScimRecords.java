@@ -3,16 +3,13 @@ package io.kitbridge.scim;
 import io.kitbridge.store.Attr;
 import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
-import io.kitbridge.store.TableNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * What SCIM knows beyond Kit, in the control table under {@code pk = scim#<account>}:
@@ -20,8 +17,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * <li>{@code user#<id>}: externalId, created, lastModified, deleted (a DELETEd user stays unsubscribed in Kit but is
  * gone for SCIM);</li>
  * <li>{@code ext#<externalId>}: the subscriber id, so {@code externalId eq} is one read;</li>
- * <li>{@code group#<tagId>}: the same for groups (Kit's API cannot delete a tag, so a deleted group is hidden).</li>
+ * <li>{@code group#<tagId>}: the same for groups (Kit's API cannot delete a tag, so a deleted group is hidden);</li>
+ * <li>{@code token}: the account's SCIM token hashes, whose content {@link ScimTokens} decides.</li>
  * </ul>
+ * The one class that builds a {@code scim#} key.
  */
 @ApplicationScoped
 public class ScimRecords {
@@ -35,15 +34,10 @@ public class ScimRecords {
     static final String USER = "user#";
     static final String GROUP = "group#";
     static final String EXT = "ext#";
+    static final String TOKEN = "token";
 
     @Inject
     ControlStore control;
-
-    @Inject
-    DynamoDbClient dynamo;
-
-    @Inject
-    TableNames tables;
 
     @Inject
     Clock clock;
@@ -54,6 +48,18 @@ public class ScimRecords {
 
     static String key(String prefix, long id) {
         return prefix + String.format("%020d", id);
+    }
+
+    Optional<Map<String, AttributeValue>> tokenItem(String account) {
+        return control.get(pk(account), TOKEN);
+    }
+
+    void putTokenItem(String account, Map<String, AttributeValue> attributes) {
+        control.put(pk(account), TOKEN, attributes, null);
+    }
+
+    void deleteTokenItem(String account) {
+        control.delete(pk(account), TOKEN);
     }
 
     /** SCIM's own view of a user or group: null fields when SCIM never touched it. */
@@ -94,19 +100,10 @@ public class ScimRecords {
     /** Every SCIM record of one kind for the account, by id (one paged Query). */
     Map<Long, Meta> all(String account, String prefix) {
         Map<Long, Meta> out = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(b -> b.tableName(tables.control()).consistentRead(true).exclusiveStartKey(from)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Attr.PK, "#sk", Attr.SK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(pk(account)), ":prefix", Items.s(prefix))));
-            page.items().forEach(item -> {
-                Meta m = meta(Long.parseLong(Items.strOr(item, Attr.SK, prefix + "0").substring(prefix.length())), item);
-                out.put(m.id(), m);
-            });
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        for (Map<String, AttributeValue> item : control.itemsWithPrefix(pk(account), prefix)) {
+            Meta m = meta(Long.parseLong(Items.strOr(item, Attr.SK, prefix + "0").substring(prefix.length())), item);
+            out.put(m.id(), m);
+        }
         return out;
     }
 

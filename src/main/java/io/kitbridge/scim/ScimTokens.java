@@ -1,6 +1,5 @@
 package io.kitbridge.scim;
 
-import io.kitbridge.store.ControlStore;
 import io.kitbridge.store.Items;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ApplicationScoped
 public class ScimTokens {
-    static final String SK = "token";
     static final String HASH = "tokenHash";
     static final String CREATED_AT = "tokenCreatedAt";
     static final String PREVIOUS_HASH = "previousTokenHash";
@@ -34,7 +32,7 @@ public class ScimTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    ControlStore control;
+    ScimRecords records;
 
     @Inject
     ScimConfig config;
@@ -51,18 +49,18 @@ public class ScimTokens {
         Map<String, AttributeValue> attrs = new HashMap<>();
         attrs.put(HASH, Items.s(hash(token)));
         attrs.put(CREATED_AT, Items.s(now.toString()));
-        Optional<String> previous = control.get(ScimRecords.pk(account), SK).flatMap(item -> Items.str(item, HASH));
+        Optional<String> previous = records.tokenItem(account).flatMap(item -> Items.str(item, HASH));
         if (previous.isPresent()) {
             attrs.put(PREVIOUS_HASH, Items.s(previous.get()));
             attrs.put(PREVIOUS_UNTIL, Items.n(now.plus(config.tokenOverlap()).getEpochSecond()));
         }
-        control.put(ScimRecords.pk(account), SK, attrs, null);
+        records.putTokenItem(account, attrs);
         return new Minted(account, token, now.toString());
     }
 
     /** Every token of the account stops working at once. */
     public void revoke(String account) {
-        control.delete(ScimRecords.pk(account), SK);
+        records.deleteTokenItem(account);
     }
 
     /**
@@ -73,7 +71,7 @@ public class ScimTokens {
         if (presented == null || presented.isEmpty()) {
             return false;
         }
-        Optional<Map<String, AttributeValue>> item = control.get(ScimRecords.pk(account), SK);
+        Optional<Map<String, AttributeValue>> item = records.tokenItem(account);
         byte[] candidate = hashBytes(presented);
         byte[] current = item.flatMap(i -> Items.str(i, HASH)).map(ScimTokens::unhex).orElse(new byte[32]);
         boolean previousValid = item.map(i -> Items.numOr(i, PREVIOUS_UNTIL, 0)).orElse(0L) > clock.instant().getEpochSecond();

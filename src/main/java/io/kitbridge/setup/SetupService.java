@@ -25,7 +25,7 @@ import io.kitbridge.setup.SetupResult.Registration;
 import io.kitbridge.setup.SetupResult.Removal;
 import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorStore;
-import io.kitbridge.webhook.AccountWebhooks;
+import io.kitbridge.store.AccountWebhooks;
 import io.kitbridge.webhook.KitEvents;
 import io.kitbridge.webhook.WebhookConfig;
 import io.kitbridge.webhook.WebhookSecrets;

@@ -11,7 +11,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
-/** Account connections (connections table): API keys and OAuth tokens, one item per account. */
+/**
+ * The one owner of the connections table: one item per account holding its credential (API key or OAuth tokens)
+ * and its webhook secrets. Both halves are written with UpdateItem only, so writing one never loses the other.
+ */
 @ApplicationScoped
 public class ConnectionStore {
     static final String KIND = "kind";
@@ -25,6 +28,18 @@ public class ConnectionStore {
     static final String KIT_ACCOUNT_ID = "kitAccountId";
     static final String KIT_ACCOUNT_NAME = "kitAccountName";
     static final String CONNECTED_AT = "connectedAt";
+    static final String WEBHOOK_MODE = "webhookMode";
+    static final String WEBHOOK_TOKEN = "webhookToken";
+    static final String WEBHOOK_SECRET = "webhookSecret";
+    static final String WEBHOOK_ENDPOINT_ID = "webhookEndpointId";
+    static final String WEBHOOK_PREVIOUS_TOKEN = "webhookPreviousToken";
+    static final String WEBHOOK_PREVIOUS_SECRET = "webhookPreviousSecret";
+    static final String WEBHOOK_PREVIOUS_UNTIL = "webhookPreviousUntil";
+    static final String WEBHOOK_EVENTS = "webhookEvents";
+    static final String WEBHOOK_UPDATED = "webhookUpdatedAt";
+    /** The webhook half of the item: read with a projection, so the handler never loads credentials. */
+    private static final List<String> WEBHOOK_ATTRIBUTES = List.of(WEBHOOK_MODE, WEBHOOK_TOKEN, WEBHOOK_SECRET,
+            WEBHOOK_ENDPOINT_ID, WEBHOOK_PREVIOUS_TOKEN, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_PREVIOUS_UNTIL, WEBHOOK_EVENTS);
     /** Everything that makes an item a connection (the item may also hold webhook secrets, which are not one). */
     private static final List<String> CREDENTIAL_ATTRIBUTES = List.of(KIND, API_KEY, ACCESS_TOKEN, REFRESH_TOKEN,
             ACCESS_EXPIRES_AT, SCOPES, STATUS, STATUS_REASON, KIT_ACCOUNT_ID, KIT_ACCOUNT_NAME, CONNECTED_AT);
@@ -43,17 +58,20 @@ public class ConnectionStore {
         }
     }
 
-    @Inject
-    DynamoDbClient dynamo;
+    private final DynamoDbClient dynamo;
+    /** The connections table: this class is the only one that reaches it. */
+    private final String table;
+    private final Clock clock;
 
     @Inject
-    TableNames tables;
-
-    @Inject
-    Clock clock;
+    ConnectionStore(DynamoDbClient dynamo, TableNames tables, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = tables.connections();
+        this.clock = clock;
+    }
 
     public Optional<Connection> find(String account) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -73,7 +91,7 @@ public class ConnectionStore {
     /** The connection's state (projection: no key or token is read), or empty when the account has none. */
     public Optional<State> state(String account) {
         Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.connections())
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)
                 .projectionExpression(projection(STATE_ATTRIBUTES, names)).expressionAttributeNames(names)).item();
         return item == null || !item.containsKey(KIND) ? Optional.empty() : Optional.of(state(item));
@@ -84,7 +102,7 @@ public class ConnectionStore {
         Map<String, String> names = new HashMap<>();
         String projection = projection(STATE_ATTRIBUTES, names);
         List<State> out = new java.util.ArrayList<>();
-        dynamo.scanPaginator(b -> b.tableName(tables.connections()).consistentRead(true)
+        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)
                 .projectionExpression(projection).expressionAttributeNames(names))
                 .items().forEach(item -> {
                     if (item.containsKey(KIND)) {
@@ -119,7 +137,7 @@ public class ConnectionStore {
         }
         names.put("#kind", KIND);
         try {
-            dynamo.updateItem(b -> b.tableName(tables.connections()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(Attr.ACCOUNT, Items.s(account)))
                     .updateExpression(remove.toString()).conditionExpression("attribute_exists(#kind)")
                     .expressionAttributeNames(names));
             return true;
@@ -223,11 +241,54 @@ public class ConnectionStore {
             update.onlyIfAbsent(KIND, API_KEY, ACCESS_TOKEN);
         }
         try {
-            dynamo.updateItem(b -> update.applyTo(b.tableName(tables.connections())
+            dynamo.updateItem(b -> update.applyTo(b.tableName(table)
                     .key(Map.of(Attr.ACCOUNT, Items.s(account)))));
             return true;
         } catch (ConditionalCheckFailedException changed) {
             return false;
+        }
+    }
+
+    /** The account's webhook secrets (consistent read, projection: no credential is loaded). */
+    public AccountWebhooks webhooks(String account) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)
+                .projectionExpression(projection(WEBHOOK_ATTRIBUTES, names)).expressionAttributeNames(names)).item();
+        return item == null || item.isEmpty() ? AccountWebhooks.none(account)
+                : new AccountWebhooks(account, Items.str(item, WEBHOOK_MODE).orElse(null),
+                        Items.str(item, WEBHOOK_TOKEN).orElse(null), Items.str(item, WEBHOOK_SECRET).orElse(null),
+                        Items.num(item, WEBHOOK_ENDPOINT_ID).orElse(null),
+                        Items.str(item, WEBHOOK_PREVIOUS_TOKEN).orElse(null),
+                        Items.str(item, WEBHOOK_PREVIOUS_SECRET).orElse(null),
+                        Items.numOr(item, WEBHOOK_PREVIOUS_UNTIL, 0), Items.stringListOf(item, WEBHOOK_EVENTS));
+    }
+
+    /** Stores the webhook half of the item; attributes that are null are removed, the credential stays. */
+    public void saveWebhooks(AccountWebhooks webhooks) {
+        Map<String, AttributeValue> set = new HashMap<>();
+        List<String> remove = new java.util.ArrayList<>();
+        setOrRemove(set, remove, WEBHOOK_MODE, webhooks.mode() == null ? null : Items.s(webhooks.mode()));
+        setOrRemove(set, remove, WEBHOOK_TOKEN, webhooks.token() == null ? null : Items.s(webhooks.token()));
+        setOrRemove(set, remove, WEBHOOK_SECRET, webhooks.secret() == null ? null : Items.s(webhooks.secret()));
+        setOrRemove(set, remove, WEBHOOK_ENDPOINT_ID, webhooks.endpointId() == null ? null : Items.n(webhooks.endpointId()));
+        setOrRemove(set, remove, WEBHOOK_PREVIOUS_TOKEN,
+                webhooks.previousToken() == null ? null : Items.s(webhooks.previousToken()));
+        setOrRemove(set, remove, WEBHOOK_PREVIOUS_SECRET,
+                webhooks.previousSecret() == null ? null : Items.s(webhooks.previousSecret()));
+        boolean previous = webhooks.previousToken() != null || webhooks.previousSecret() != null;
+        setOrRemove(set, remove, WEBHOOK_PREVIOUS_UNTIL, previous ? Items.n(webhooks.previousUntil()) : null);
+        set.put(WEBHOOK_EVENTS, Items.stringList(webhooks.events() == null ? List.of() : webhooks.events()));
+        set.put(WEBHOOK_UPDATED, Items.n(clock.instant().getEpochSecond()));
+        update(webhooks.account(), set, remove);
+    }
+
+    private static void setOrRemove(Map<String, AttributeValue> set, List<String> remove, String name,
+            AttributeValue value) {
+        if (value == null) {
+            remove.add(name);
+        } else {
+            set.put(name, value);
         }
     }
 }

@@ -4,7 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,18 +24,21 @@ public class ControlStore {
     public static final String OWNER = "owner";
     public static final String COUNT = "count";
 
-    @Inject
-    DynamoDbClient dynamo;
+    private final DynamoDbClient dynamo;
+    /** The control table: the only one these primitives reach. */
+    private final String table;
+    private final Clock clock;
 
     @Inject
-    TableNames tables;
-
-    @Inject
-    Clock clock;
+    ControlStore(DynamoDbClient dynamo, TableNames tables, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = tables.control();
+        this.clock = clock;
+    }
 
     /** The item, unless absent or expired. */
     public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(pk, sk))
                 .consistentRead(true)).item();
         if (item == null || item.isEmpty() || Items.isExpired(item, nowSeconds())) {
             return Optional.empty();
@@ -43,13 +48,13 @@ public class ControlStore {
 
     /** Unconditional write; {@code ttl} null means it never expires. */
     public void put(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
-        dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attributes, ttl)));
+        dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attributes, ttl)));
     }
 
     /** Creates the item only if it is absent or expired: true for the first caller (dedupe, single claim). */
     public boolean putIfAbsent(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
         try {
-            dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attributes, ttl))
+            dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attributes, ttl))
                     .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now")
                     .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT))
                     .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()))));
@@ -67,7 +72,7 @@ public class ControlStore {
         Map<String, AttributeValue> attrs = new HashMap<>(attributes);
         attrs.put(OWNER, Items.s(owner));
         try {
-            dynamo.putItem(b -> b.tableName(tables.control()).item(item(pk, sk, attrs, ttl))
+            dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attrs, ttl))
                     .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now OR #owner = :owner")
                     .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT, "#owner", OWNER))
                     .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()), ":owner", Items.s(owner))));
@@ -80,7 +85,7 @@ public class ControlStore {
     /** Releases the lease if {@code owner} still holds it. */
     public boolean releaseLease(String pk, String sk, String owner) {
         try {
-            dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+            dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk))
                     .conditionExpression("#owner = :owner")
                     .expressionAttributeNames(Map.of("#owner", OWNER))
                     .expressionAttributeValues(Map.of(":owner", Items.s(owner))));
@@ -92,7 +97,7 @@ public class ControlStore {
 
     /** Deletes and returns the item in one step: a single-use record (OAuth state) can be consumed once. */
     public Optional<Map<String, AttributeValue>> consume(String pk, String sk) {
-        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         if (old == null || old.isEmpty() || Items.isExpired(old, nowSeconds())) {
             return Optional.empty();
@@ -105,7 +110,7 @@ public class ControlStore {
      * after its first increment (a fixed window keyed by the caller, e.g. per hour).
      */
     public long increment(String pk, String sk, Duration ttl) {
-        Map<String, AttributeValue> attrs = dynamo.updateItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+        Map<String, AttributeValue> attrs = dynamo.updateItem(b -> b.tableName(table).key(key(pk, sk))
                 .updateExpression("ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expires)")
                 .expressionAttributeNames(Map.of("#count", COUNT, "#expiresAt", Attr.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":one", Items.n(1), ":expires", Items.n(nowSeconds() + ttl.toSeconds())))
@@ -115,7 +120,7 @@ public class ControlStore {
 
     /** Adds {@code delta} to an existing counter (e.g. -1 to give back a reservation). */
     public void add(String pk, String sk, long delta) {
-        dynamo.updateItem(b -> b.tableName(tables.control()).key(key(pk, sk))
+        dynamo.updateItem(b -> b.tableName(table).key(key(pk, sk))
                 .updateExpression("ADD #count :delta")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#count", COUNT, "#pk", Attr.PK))
@@ -127,24 +132,37 @@ public class ControlStore {
         return get(pk, sk).map(item -> Items.numOr(item, COUNT, 0)).orElse(0L);
     }
 
+    /** Every live item of partition {@code pk} whose sort key starts with {@code skPrefix} (paged Query). */
+    public List<Map<String, AttributeValue>> itemsWithPrefix(String pk, String skPrefix) {
+        return liveItems(pk, skPrefix);
+    }
+
     /** Every unexpired item of one partition, in sort key order (paged Query, consistent). */
-    public java.util.List<Map<String, AttributeValue>> partition(String pk) {
-        java.util.List<Map<String, AttributeValue>> out = new java.util.ArrayList<>();
+    public List<Map<String, AttributeValue>> partition(String pk) {
+        return liveItems(pk, null);
+    }
+
+    // DynamoDB refuses an empty string in a key condition, so "the whole partition" is a condition without begins_with
+    private List<Map<String, AttributeValue>> liveItems(String pk, String skPrefix) {
         long now = nowSeconds();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = dynamo.query(b -> b.tableName(tables.control()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk").expressionAttributeNames(Map.of("#pk", Attr.PK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(pk))).exclusiveStartKey(from));
-            page.items().stream().filter(item -> !Items.isExpired(item, now)).forEach(out::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        boolean prefixed = skPrefix != null && !skPrefix.isEmpty();
+        Map<String, String> names = prefixed ? Map.of("#pk", Attr.PK, "#sk", Attr.SK) : Map.of("#pk", Attr.PK);
+        Map<String, AttributeValue> values = prefixed ? Map.of(":pk", Items.s(pk), ":prefix", Items.s(skPrefix))
+                : Map.of(":pk", Items.s(pk));
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression(prefixed ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk")
+                .expressionAttributeNames(names).expressionAttributeValues(values))
+                .items().forEach(item -> {
+                    if (!Items.isExpired(item, now)) {
+                        out.add(item);
+                    }
+                });
         return out;
     }
 
     public void delete(String pk, String sk) {
-        dynamo.deleteItem(b -> b.tableName(tables.control()).key(key(pk, sk)));
+        dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk)));
     }
 
     public long nowSeconds() {

@@ -39,15 +39,12 @@ class DriftPass {
     MirrorStore mirror;
 
     @Inject
-    SyncStateStore store;
-
-    @Inject
     SyncConfig config;
 
     @Inject
     Clock clock;
 
-    void step(SyncState s) {
+    Step step(SyncState s) {
         List<MirrorStore.DesiredState> slice = mirror.desiredAfter(s.account, s.driftAfter, SLICE);
         try {
             for (MirrorStore.DesiredState desired : slice) {
@@ -55,13 +52,13 @@ class DriftPass {
                 s.driftAfter = MirrorStore.normalizeEmail(desired.email());
             }
         } catch (BudgetExhaustedException | KitException pause) {
-            store.saveOrMoved(s); // keep the people already done; this one is checked again after the wait
-            throw pause;
+            // keep the people already done; this one is checked again after the wait
+            return Step.paused("drift slice, paused", pause);
         }
         if (slice.size() < SLICE) {
             s.phase = SyncPhase.DONE;
         }
-        store.saveOrMoved(s);
+        return Step.did("drift slice");
     }
 
     private void check(SyncState s, MirrorStore.DesiredState desired) {

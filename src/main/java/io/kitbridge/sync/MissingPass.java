@@ -28,12 +28,9 @@ class MissingPass {
     MirrorIo io;
 
     @Inject
-    SyncStateStore store;
-
-    @Inject
     WorkingSets sets;
 
-    void step(SyncState s) {
+    Step step(SyncState s) {
         long started = System.nanoTime();
         IdSet seen = sets.seen(s);
         List<MirrorRecord> slice = mirror.subscribersAfter(s.account, s.missingAfterId, SLICE);
@@ -69,6 +66,6 @@ class MissingPass {
         if (slice.size() < SLICE) {
             s.phase = SyncPhase.DRIFT;
         }
-        store.saveOrMoved(s);
+        return Step.did("missing slice");
     }
 }

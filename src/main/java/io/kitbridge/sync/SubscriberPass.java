@@ -40,7 +40,7 @@ class SubscriberPass {
     @Inject
     Clock clock;
 
-    void step(SyncState s) {
+    Step step(SyncState s) {
         long readAt = clock.millis();
         String cursor = s.cursor;
         SubscriberPage page;
@@ -53,8 +53,7 @@ class SubscriberPass {
                 // Kit's docs describe updated_after as a date: fall back to one, a day early (more pages, no gap)
                 s.filterAfter = Filters.asDate(s.filterAfter);
                 s.lastError = "updated_after rejected as datetime; using date " + s.filterAfter;
-                store.saveOrMoved(s);
-                return;
+                return Step.did("updated_after fallback to a date");
             }
             throw e;
         }
@@ -82,7 +81,7 @@ class SubscriberPass {
         long newer = results.stream().filter(r -> !r.write() && !r.profileApplied()).count();
         long unchanged = results.size() - written - newer;
         if (s.mode == SyncMode.FULL) {
-            store.putIds(s, SyncStateStore.seenSk(s.page), ids.stream().mapToLong(Long::longValue).toArray(),
+            store.putSeenIds(s, s.page, ids.stream().mapToLong(Long::longValue).toArray(),
                     config.dataTtl());
         }
         boolean more = page.hasNextPage();
@@ -106,6 +105,6 @@ class SubscriberPass {
             s.phase = s.mode == SyncMode.FULL ? SyncPhase.MISSING
                     : config.incrementalTagPass() ? SyncPhase.TAG_ADDS : SyncPhase.DONE;
         }
-        store.saveOrMoved(s);
+        return Step.did("subscriber page " + (s.page - 1));
     }
 }

@@ -29,10 +29,79 @@ public record SyncPageOutput(String account, String mode, String syncId, String 
     public static final String SKIPPED = "skipped";
     public static final String FAILED = "failed";
 
-    public SyncPageOutput(String account, String mode, String syncId, String runId, String phase, boolean done,
-            int waitSeconds, boolean continueAsNew, String outcome, String reason, int loops, String loopExecution,
-            Map<String, Long> stats, List<String> drift) {
-        this(account, mode, syncId, runId, phase, done, waitSeconds, continueAsNew, outcome, reason, loops, loopExecution,
-                stats, drift, null, null);
+    /** An output for this lease holder with {@code outcome} and its reason; the rest is named on the builder. */
+    static Builder of(String account, String mode, String syncId, String outcome, String reason) {
+        return new Builder(account, mode, syncId, outcome, reason);
+    }
+
+    /** Builds an output by name (not running; no wait, no stats, no drift unless set). */
+    static final class Builder {
+        private final String account;
+        private final String mode;
+        private final String syncId;
+        private final String outcome;
+        private final String reason;
+        private String runId;
+        private String phase;
+        private boolean done;
+        private int waitSeconds;
+        private String nextExecutionName;
+        private int loops;
+        private String loopExecution;
+        private Map<String, Long> stats = Map.of();
+        private List<String> drift = List.of();
+        private String error;
+
+        private Builder(String account, String mode, String syncId, String outcome, String reason) {
+            this.account = account;
+            this.mode = mode;
+            this.syncId = syncId;
+            this.outcome = outcome;
+            this.reason = reason;
+        }
+
+        Builder run(String id, String currentPhase, Map<String, Long> runStats) {
+            this.runId = id;
+            this.phase = currentPhase;
+            this.stats = runStats;
+            return this;
+        }
+
+        Builder done(boolean value) {
+            this.done = value;
+            return this;
+        }
+
+        Builder waitSeconds(int seconds) {
+            this.waitSeconds = seconds;
+            return this;
+        }
+
+        /** Continue as a new execution with this name (null: go on in this execution). */
+        Builder continueAsNew(String name) {
+            this.nextExecutionName = name;
+            return this;
+        }
+
+        Builder loops(int count, String execution) {
+            this.loops = count;
+            this.loopExecution = execution;
+            return this;
+        }
+
+        Builder drift(List<String> findings) {
+            this.drift = findings;
+            return this;
+        }
+
+        Builder error(String type) {
+            this.error = type;
+            return this;
+        }
+
+        SyncPageOutput build() {
+            return new SyncPageOutput(account, mode, syncId, runId, phase, done, waitSeconds, nextExecutionName != null,
+                    outcome, reason, loops, loopExecution, stats, drift, nextExecutionName, error);
+        }
     }
 }

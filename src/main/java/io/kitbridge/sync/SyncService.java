@@ -13,21 +13,17 @@ import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitConfig;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
-import io.kitbridge.store.ControlStore;
-import io.kitbridge.store.Items;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One sync-page invocation: take (or renew) the account's sync lease, resume the stored run, and do units of work
@@ -37,13 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 public class SyncService {
     private static final Logger LOG = Logger.getLogger(SyncService.class);
-    static final String LEASE_MODE = "mode";
 
     @Inject
     SyncConfig config;
-
-    @Inject
-    ControlStore control;
 
     @Inject
     SyncStateStore store;
@@ -100,9 +92,7 @@ public class SyncService {
         Invocation call = new Invocation(account, owner, input.execution(), sameExecution ? input.loops() + 1 : 1,
                 System.nanoTime());
 
-        String leasePk = SyncStateStore.accountPk(account);
-        if (!control.acquireLease(leasePk, SyncStateStore.LEASE, owner, config.leaseTtl(),
-                Map.of(LEASE_MODE, Items.s(requested.wireName())))) {
+        if (!store.acquireLease(account, owner, config.leaseTtl(), requested)) {
             return skipped(call, requested);
         }
         try {
@@ -121,7 +111,7 @@ public class SyncService {
             if (!ErrorTypes.isTransient(e.errorType())) {
                 // repeating cannot help: free the account for the next sync at once instead of after the lease's TTL
                 dropRun(account, owner, e.errorType(), e.getMessage());
-                control.releaseLease(leasePk, SyncStateStore.LEASE, owner);
+                store.releaseLease(account, owner);
             }
             throw e;
         }
@@ -132,9 +122,9 @@ public class SyncService {
      * again after {@code full-retry-delay} (the daily full run must not be lost), up to {@code full-retries} times.
      */
     private SyncPageOutput skipped(Invocation call, SyncMode requested) {
-        Optional<Map<String, AttributeValue>> lease = control.get(SyncStateStore.accountPk(call.account), SyncStateStore.LEASE);
-        String holder = lease.map(item -> Items.strOr(item, ControlStore.OWNER, "?")).orElse("(just released)");
-        String holderMode = lease.map(item -> Items.strOr(item, LEASE_MODE, "?")).orElse("?");
+        Optional<SyncStateStore.Lease> lease = store.lease(call.account);
+        String holder = lease.map(SyncStateStore.Lease::owner).orElse("(just released)");
+        String holderMode = lease.map(SyncStateStore.Lease::mode).orElse("?");
         String reason = "another sync of account '" + call.account + "' is running (lease held by " + holder + ", "
                 + holderMode + ")";
         boolean retry = requested == SyncMode.FULL && !SyncMode.FULL.wireName().equals(holderMode);
@@ -145,9 +135,9 @@ public class SyncService {
         }
         LOG.infof("sync of account %s (%s) not started: %s%s", call.account, requested.wireName(), reason,
                 retry ? "; asking again in " + config.fullRetryDelay() : "");
-        return new SyncPageOutput(call.account, requested.wireName(), call.owner, null, null, !retry,
-                retry ? (int) Math.max(1, config.fullRetryDelay().toSeconds()) : 0, false, SyncPageOutput.SKIPPED,
-                reason, call.loops, call.execution, Map.of(), List.of());
+        return SyncPageOutput.of(call.account, requested.wireName(), call.owner, SyncPageOutput.SKIPPED, reason)
+                .done(!retry).waitSeconds(retry ? (int) Math.max(1, config.fullRetryDelay().toSeconds()) : 0)
+                .loops(call.loops, call.execution).build();
     }
 
     /**
@@ -173,12 +163,12 @@ public class SyncService {
             if (!ErrorTypes.isTransient(type)) {
                 dropRun(account, owner, type, message);
             }
-            released = control.releaseLease(SyncStateStore.accountPk(account), SyncStateStore.LEASE, owner);
+            released = store.releaseLease(account, owner);
         }
         LOG.warnf("sync of account %s failed with %s: %s (lease %s)", account, type, message,
                 released ? "released" : "not held by this execution");
-        return new SyncPageOutput(account, input.mode(), owner, null, null, true, 0, false, SyncPageOutput.FAILED,
-                message, input.loops() == null ? 0 : input.loops(), input.loopExecution(), Map.of(), List.of(), null, type);
+        return SyncPageOutput.of(account, input.mode(), owner, SyncPageOutput.FAILED, message).done(true)
+                .loops(input.loops() == null ? 0 : input.loops(), input.loopExecution()).error(type).build();
     }
 
     /** Marks the owner's unfinished run failed, so nobody resumes it: the next sync starts a new run. */
@@ -282,16 +272,22 @@ public class SyncService {
         }
     }
 
+    /** One unit of the current phase, then the one save of the run state (a pause is thrown on after it). */
     private void step(SyncState s) {
-        switch (s.phase) {
+        Step done = switch (s.phase) {
             case TAGS -> tags.stepMemberships(s);
             case PAGES -> pages.step(s);
             case MISSING -> missing.step(s);
             case DRIFT -> drift.step(s);
             case TAG_ADDS -> tags.stepAdds(s);
-            case DONE -> {
-            }
-            default -> throw new IllegalStateException("unknown phase " + s.phase);
+            case DONE -> null;
+        };
+        if (done == null) {
+            return;
+        }
+        store.saveOrMoved(s);
+        if (done.pause() != null) {
+            throw done.pause();
         }
     }
 
@@ -345,11 +341,12 @@ public class SyncService {
         if (s.finishedAt == 0) {
             completeBookkeeping(s);
         }
-        control.releaseLease(SyncStateStore.accountPk(s.account), SyncStateStore.LEASE, call.owner);
+        store.releaseLease(s.account, call.owner);
         LOG.infof("sync of account %s: run %s complete: %s", s.account, s.runId, s.stats);
         metrics.completed(s);
-        return new SyncPageOutput(s.account, s.mode.wireName(), call.owner, s.runId, s.phase.wireName(), true, 0, false,
-                SyncPageOutput.COMPLETED, "sync complete", call.loops, call.execution, s.stats, List.copyOf(s.driftReport));
+        return SyncPageOutput.of(s.account, s.mode.wireName(), call.owner, SyncPageOutput.COMPLETED, "sync complete")
+                .run(s.runId, s.phase.wireName(), s.stats).done(true).loops(call.loops, call.execution)
+                .drift(List.copyOf(s.driftReport)).build();
     }
 
     /** The run is done: its start time becomes the next incremental run's watermark. */
@@ -361,9 +358,9 @@ public class SyncService {
 
     private SyncPageOutput running(Invocation call, SyncState s, int waitSeconds, String reason) {
         boolean handOver = call.execution != null && call.loops >= config.maxInvocationsPerExecution();
-        return new SyncPageOutput(s.account, s.mode.wireName(), call.owner, s.runId, s.phase.wireName(), false, waitSeconds,
-                handOver, SyncPageOutput.RUNNING, reason, call.loops, call.execution, s.stats, List.of(),
-                handOver ? nextExecutionName(s, call.owner) : null, null);
+        return SyncPageOutput.of(s.account, s.mode.wireName(), call.owner, SyncPageOutput.RUNNING, reason)
+                .run(s.runId, s.phase.wireName(), s.stats).waitSeconds(waitSeconds).loops(call.loops, call.execution)
+                .continueAsNew(handOver ? nextExecutionName(s, call.owner) : null).build();
     }
 
     /** ceil(wait) in whole seconds (Wait states count seconds), capped at max-wait; 0 means go on at once. */

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,10 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Sync's items in the control table. Per account (pk {@code sync#<account>}): the lease, the run state (saved by
  * compare-and-set on its version) and the watermark of the last complete run. Per run (pk
  * {@code syncdata#<account>#<runId>}): compact id lists, one item per Kit page (ids seen, each tag's members).
+ * The one class that builds a sync key; {@link SyncService} is the one caller that saves the run state.
  */
 @ApplicationScoped
 class SyncStateStore {
     static final String LEASE = "lease";
+    static final String LEASE_MODE = "mode";
     static final String STATE = "state";
     static final String WATERMARK = "watermark";
     static final String SEEN_PREFIX = "seen#";
@@ -92,12 +96,32 @@ class SyncStateStore {
         return "syncdata#" + account + "#" + runId;
     }
 
-    static String seenSk(int page) {
+    private static String seenSk(int page) {
         return SEEN_PREFIX + String.format("%08d", page);
     }
 
-    static String tagSk(int tagIndex, int page) {
+    private static String tagSk(int tagIndex, int page) {
         return TAG_PREFIX + String.format("%05d#%08d", tagIndex, page);
+    }
+
+    // ---------------------------------------------------------------- lease
+
+    /** Takes (or re-enters) the account's sync lease for {@code owner}; the requested mode is kept for the skipped. */
+    boolean acquireLease(String account, String owner, Duration ttl, SyncMode mode) {
+        return control.acquireLease(accountPk(account), LEASE, owner, ttl, Map.of(LEASE_MODE, Items.s(mode.wireName())));
+    }
+
+    boolean releaseLease(String account, String owner) {
+        return control.releaseLease(accountPk(account), LEASE, owner);
+    }
+
+    /** Who holds the lease and for which mode (empty when it was just released). */
+    Optional<Lease> lease(String account) {
+        return control.get(accountPk(account), LEASE).map(item -> new Lease(Items.strOr(item, ControlStore.OWNER, "?"),
+                Items.strOr(item, LEASE_MODE, "?")));
+    }
+
+    record Lease(String owner, String mode) {
     }
 
     // ---------------------------------------------------------------- run state
@@ -159,8 +183,32 @@ class SyncStateStore {
 
     // ---------------------------------------------------------------- working id lists
 
+    /** The ids on subscriber page {@code page} of the run (reprocessing the page overwrites them). */
+    void putSeenIds(SyncState s, int page, long[] ids, Duration ttl) {
+        putIds(s, seenSk(page), ids, ttl);
+    }
+
+    /** The members on page {@code page} of tag {@code tagIndex}'s subscriber list. */
+    void putTagIds(SyncState s, int tagIndex, int page, long[] ids, Duration ttl) {
+        putIds(s, tagSk(tagIndex, page), ids, ttl);
+    }
+
+    /** Every id the run saw on its first {@code pages} subscriber pages. */
+    List<long[]> seenIds(String account, String runId, int pages) {
+        return ids(account, runId, pages, SyncStateStore::seenSk);
+    }
+
+    /** Every member of tag {@code tagIndex} on its first {@code pages} pages. */
+    List<long[]> tagIds(String account, String runId, int tagIndex, int pages) {
+        return ids(account, runId, pages, page -> tagSk(tagIndex, page));
+    }
+
+    private List<long[]> ids(String account, String runId, int pages, IntFunction<String> keyOfPage) {
+        return ids(account, runId, IntStream.range(0, pages).mapToObj(keyOfPage).toList());
+    }
+
     /** One Kit page's ids; the key is derived from the page position, so reprocessing a page overwrites it. */
-    void putIds(SyncState s, String sk, long[] ids, Duration ttl) {
+    private void putIds(SyncState s, String sk, long[] ids, Duration ttl) {
         control.put(dataPk(s.account, s.runId), sk, Map.of(IDS, AttributeValue.fromB(SdkBytes.fromByteArray(
                 IdCodec.encode(ids))), COUNT, Items.n(ids.length)), ttl);
         s.add(SyncState.CONTROL_WRITES, 1);
@@ -170,7 +218,7 @@ class SyncStateStore {
      * The id lists stored under these keys, concatenated (GetItem by key, in parallel: sync-page's role can read
      * items by key but not Query the control table). A missing item is an error: the run's data expired.
      */
-    List<long[]> ids(String account, String runId, List<String> sks) {
+    private List<long[]> ids(String account, String runId, List<String> sks) {
         String pk = dataPk(account, runId);
         List<long[]> out = new ArrayList<>();
         parallel.map(sks, 50, chunk -> chunk.stream().map(sk -> control.get(pk, sk)

@@ -45,48 +45,44 @@ class TagPass {
     Clock clock;
 
     /** Full run: store the members of the current tag page; after the last tag, go on to the subscriber pages. */
-    void stepMemberships(SyncState s) {
+    Step stepMemberships(SyncState s) {
         if (!s.catalogLoaded) {
-            loadCatalog(s, true);
-            return;
+            return loadCatalog(s, true);
         }
         if (s.tagIndex >= s.tagIds.size()) {
             s.phase = SyncPhase.PAGES;
-            store.saveOrMoved(s);
-            return;
+            return Step.did("tag memberships done");
         }
         long readAt = clock.millis();
         SubscriberPage page = tagPage(s, null);
         if (page == null) {
-            return;
+            return Step.did("tag gone from Kit");
         }
         if (s.tagPage == 0) {
             s.setTagReadAt(s.tagIndex, readAt); // the tag's memberships are observed from its first page on
         }
         long started = System.nanoTime();
         long[] ids = page.items().stream().mapToLong(Subscriber::id).toArray();
-        store.putIds(s, SyncStateStore.tagSk(s.tagIndex, s.tagPage), ids, config.dataTtl());
+        store.putTagIds(s, s.tagIndex, s.tagPage, ids, config.dataTtl());
         s.add(SyncState.TAG_MEMBERS, ids.length);
         s.add(SyncState.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         advance(s, page);
-        store.saveOrMoved(s);
+        return Step.did("tag members page");
     }
 
     /** Incremental run: add tags applied since the watermark to the mirror records they belong to. */
-    void stepAdds(SyncState s) {
+    Step stepAdds(SyncState s) {
         if (!s.catalogLoaded) {
-            loadCatalog(s, false);
-            return;
+            return loadCatalog(s, false);
         }
         if (s.tagIndex >= s.tagIds.size()) {
             s.phase = SyncPhase.DONE;
-            store.saveOrMoved(s);
-            return;
+            return Step.did("tag adds done");
         }
         long readAt = clock.millis();
         SubscriberPage page = tagPage(s, s.filterAfter);
         if (page == null) {
-            return;
+            return Step.did("tag gone from Kit");
         }
         long started = System.nanoTime();
         long tagId = s.tagIds.get(s.tagIndex);
@@ -106,10 +102,10 @@ class TagPass {
         s.add(SyncState.TAG_MEMBERS, page.items().size());
         s.add(SyncState.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         advance(s, page);
-        store.saveOrMoved(s);
+        return Step.did("tag adds page");
     }
 
-    private void loadCatalog(SyncState s, boolean refresh) {
+    private Step loadCatalog(SyncState s, boolean refresh) {
         long readAt = clock.millis();
         Map<String, Long> tags = catalog.tags(s.account, Priority.BULK, refresh);
         if (refresh) {
@@ -127,7 +123,7 @@ class TagPass {
         s.tagIndex = 0;
         s.tagCursor = null;
         s.tagPage = 0;
-        store.saveOrMoved(s);
+        return Step.did("tag catalog");
     }
 
     /** The current tag's next page, or null when Kit no longer has the tag (then the run moves to the next tag). */
@@ -144,7 +140,6 @@ class TagPass {
             // deleted in Kit while we read it: nobody carries it any more
             s.skippedTags.add(s.tagIndex);
             nextTag(s);
-            store.saveOrMoved(s);
             return null;
         }
     }

@@ -27,11 +27,8 @@ class WorkingSets {
         }
         IdSet[] members = new IdSet[s.tagIds.size()];
         for (int i = 0; i < members.length; i++) {
-            List<String> keys = new ArrayList<>();
-            for (int page = 0; page < s.tagPages(i) && !s.skippedTags.contains(i); page++) {
-                keys.add(SyncStateStore.tagSk(i, page));
-            }
-            members[i] = keys.isEmpty() ? IdSet.EMPTY : IdSet.of(store.ids(s.account, s.runId, keys));
+            int pages = s.skippedTags.contains(i) ? 0 : s.tagPages(i);
+            members[i] = pages == 0 ? IdSet.EMPTY : IdSet.of(store.tagIds(s.account, s.runId, i, pages));
         }
         List<Long> readAt = new ArrayList<>();
         for (int i = 0; i < members.length; i++) {
@@ -47,11 +44,7 @@ class WorkingSets {
         if (cached != null && cached.runId.equals(s.runId)) {
             return cached.value;
         }
-        List<String> keys = new ArrayList<>();
-        for (int page = 0; page < s.page; page++) {
-            keys.add(SyncStateStore.seenSk(page));
-        }
-        IdSet loaded = IdSet.of(store.ids(s.account, s.runId, keys));
+        IdSet loaded = IdSet.of(store.seenIds(s.account, s.runId, s.page));
         seen = new Cached<>(s.runId, loaded);
         return loaded;
     }

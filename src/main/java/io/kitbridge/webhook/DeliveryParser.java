@@ -54,8 +54,8 @@ final class DeliveryParser {
         String raw = new String(body, StandardCharsets.UTF_8);
         // no event id in legacy bodies: a retry is recognised by what it says, for whom, about which event
         String digest = sha256(type + "\n" + tagId + "\n" + subscriber.id() + "\n" + raw);
-        return new InboundEvent(InboundEvent.KIND_LEGACY, "legacy:" + digest.substring(0, 16), "legacy#" + digest, type,
-                receivedAt, false, subscriber, tagId, null, null, null, truncate(raw), null);
+        return InboundEvent.builder(InboundEvent.KIND_LEGACY, "legacy:" + digest.substring(0, 16), "legacy#" + digest,
+                type, receivedAt, truncate(raw)).subscriber(subscriber).tag(tagId, null).build();
     }
 
     /**
@@ -85,9 +85,9 @@ final class DeliveryParser {
         String raw = ev.toString();
         if (!ev.isObject()) {
             String digest = sha256(raw);
-            return new InboundEvent(InboundEvent.KIND_SIGNED, "unparsed:" + digest.substring(0, 16), "event#" + digest,
-                    KitEvents.PREFIX + "unparsed", receivedAt, false, null, null, null, null, null, truncate(raw),
-                    "event is not an object");
+            return InboundEvent.builder(InboundEvent.KIND_SIGNED, "unparsed:" + digest.substring(0, 16),
+                    "event#" + digest, KitEvents.PREFIX + "unparsed", receivedAt, truncate(raw))
+                    .problem("event is not an object").build();
         }
         JsonNode idNode = ev.get("id");
         String id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) && !idNode.asText().isBlank()
@@ -111,8 +111,9 @@ final class DeliveryParser {
         String fieldKey = field.isObject() && field.path("key").isTextual() ? field.path("key").asText() : null;
         String fieldValue = fieldKey == null ? null : text(field.get("new_value"));
         String problem = subscriber == null ? "no usable data.subscriber" : null;
-        return new InboundEvent(InboundEvent.KIND_SIGNED, id, "event#" + id, type, created >= 0 ? created : receivedAt,
-                created >= 0, subscriber, tagId, tagName, fieldKey, fieldValue, truncate(raw), problem);
+        InboundEvent.Builder event = InboundEvent.builder(InboundEvent.KIND_SIGNED, id, "event#" + id, type, receivedAt,
+                truncate(raw)).subscriber(subscriber).tag(tagId, tagName).field(fieldKey, fieldValue).problem(problem);
+        return (created >= 0 ? event.occurredAt(created) : event).build();
     }
 
     private static JsonNode parse(byte[] body) throws MalformedDelivery {

@@ -175,7 +175,7 @@ class SyncFailureHandlingTest {
         String account = account("fullwaits");
         String pk = SyncStateStore.accountPk(account);
         assertTrue(control.acquireLease(pk, SyncStateStore.LEASE, "incremental-holder", Duration.ofMinutes(15),
-                Map.of(SyncService.LEASE_MODE, Items.s("incremental"))));
+                Map.of(SyncStateStore.LEASE_MODE, Items.s("incremental"))));
         long skippedBefore = metrics.skippedCount();
         // WHEN the daily full sync starts
         LocalStateMachine.Run run = LocalStateMachine.start(input(account, "full"), "daily-full", QUICK);
@@ -200,7 +200,7 @@ class SyncFailureHandlingTest {
         String account = account("fullgivesup");
         String pk = SyncStateStore.accountPk(account);
         assertTrue(control.acquireLease(pk, SyncStateStore.LEASE, "incremental-holder", Duration.ofMinutes(15),
-                Map.of(SyncService.LEASE_MODE, Items.s("incremental"))));
+                Map.of(SyncStateStore.LEASE_MODE, Items.s("incremental"))));
         // WHEN another incremental run starts
         JsonNode incremental = LocalStateMachine.run(input(account, "incremental"), "hourly", QUICK);
         // THEN it ends Succeeded with outcome skipped and the reason

@@ -14,7 +14,7 @@ import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.TestClock;
 import io.kitbridge.testing.World;
-import io.kitbridge.webhook.AccountWebhooks;
+import io.kitbridge.store.AccountWebhooks;
 import io.kitbridge.webhook.ApiGatewayEvents;
 import io.kitbridge.webhook.KitSignature;
 import io.kitbridge.webhook.WebhookSecrets;

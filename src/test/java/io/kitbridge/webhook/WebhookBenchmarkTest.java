@@ -1,5 +1,6 @@
 package io.kitbridge.webhook;
 
+import io.kitbridge.store.AccountWebhooks;
 import static io.kitbridge.webhook.ApiGatewayEvents.post;
 import static io.kitbridge.webhook.ApiGatewayEvents.signature;
 import static io.kitbridge.webhook.ApiGatewayEvents.signedBody;

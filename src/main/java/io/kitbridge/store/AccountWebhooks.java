@@ -1,4 +1,4 @@
-package io.kitbridge.webhook;
+package io.kitbridge.store;
 
 import java.util.ArrayList;
 import java.util.List;
