@@ -438,6 +438,10 @@ public class MirrorStore {
 
     /** Audit entries of one piece of work (a webhook delivery) in BatchWriteItem calls of 25: one call, not one each. */
     public void auditAll(String account, List<AuditEntry> entries) {
+        if (entries.size() == 1) {
+            audit(account, entries.get(0));
+            return;
+        }
         for (int i = 0; i < entries.size(); i += BATCH_LIMIT) {
             List<WriteRequest> chunk = new ArrayList<>();
             for (AuditEntry e : entries.subList(i, Math.min(entries.size(), i + BATCH_LIMIT))) {
