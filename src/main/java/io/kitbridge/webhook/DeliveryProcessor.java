@@ -138,19 +138,18 @@ public class DeliveryProcessor {
     private List<Outcome> runGroup(String account, List<InboundEvent> group, Map<Long, MirrorRecord> read,
             List<AuditEntry> audits) {
         List<Outcome> outcomes = new ArrayList<>(group.size());
-        Optional<MirrorRecord> current = null;
+        // the person's record as read for the delivery, then as each write left it (null: read it again)
+        Optional<MirrorRecord> current = group.get(0).subscriber() == null ? null
+                : Optional.ofNullable(read.get(group.get(0).subscriber().id()));
         for (InboundEvent ev : group) {
             if (!ev.actionable()) {
                 outcomes.add(runKept(account, ev));
                 continue;
             }
-            if (current == null) {
-                current = Optional.ofNullable(read.get(ev.subscriber().id()));
-            }
             MirrorUpdater.Applied applied = applyOne(account, ev, current);
             if (applied == null) {
                 outcomes.add(Outcome.FAILED);
-                current = null; // re-read for the person's next event
+                current = null;
                 continue;
             }
             outcomes.add(applied.outcome());
