@@ -159,6 +159,9 @@ public class MirrorStore {
                 return new EventApplied(true, existing, null, existing);
             }
             MirrorMerge.Result result = MirrorMerge.merge(existing, observation.apply(existing), clock.millis());
+            if (!result.write() && existing == null) {
+                return new EventApplied(false, null, result, null); // nothing to hang it on: the next sync brings the person
+            }
             MirrorRecord merged = result.write() ? result.record()
                     : existing.withUpdatedAt(Math.max(clock.millis(), existing.updatedAt() + 1));
             MirrorRecord record = merged.withRecentEvents(remember(existing, eventKey, expiresAtSeconds, nowSeconds));
