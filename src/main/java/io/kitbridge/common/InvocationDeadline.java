@@ -11,7 +11,9 @@ import java.util.function.Supplier;
  * max-invocation-time from the start of the call, the way it already paces its units) or a tighter bound around a
  * piece of work (the webhook's tag-name lookup, past which the handler answers and Lambda may freeze the process).
  * Funqy does not hand the Lambda context to functions, so this is how code deep in a call (a token refresh) learns
- * how much time it has. No deadline set: unbounded.
+ * how much time it has; webhook-handler and lookup set their configured max-invocation-time the same way, and every
+ * DynamoDB call under a deadline gets timeouts derived from what is left (io.kitbridge.store.DeadlineTimeouts).
+ * No deadline set: unbounded.
  */
 @ApplicationScoped
 public class InvocationDeadline {

@@ -2,12 +2,14 @@ package io.kitbridge.lookup;
 
 import io.kitbridge.common.EmailAddress;
 import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,7 +25,20 @@ public class LookupService {
     @Inject
     CredentialResolver credentials;
 
+    @Inject
+    InvocationDeadline deadline;
+
+    @Inject
+    LookupConfig config;
+
+    @Inject
+    Clock clock;
+
     public LookupResult lookup(LookupRequest request) {
+        return deadline.within(clock.millis() + config.maxInvocationTime().toMillis(), () -> lookupWithin(request));
+    }
+
+    private LookupResult lookupWithin(LookupRequest request) {
         if (request == null) {
             throw new InvalidInputException("input", "expected {\"email\": ...} or {\"subscriberId\": ...}");
         }

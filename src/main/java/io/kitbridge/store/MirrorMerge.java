@@ -109,7 +109,8 @@ public final class MirrorMerge {
         long updatedAt = existing == null ? nowMillis : Math.max(nowMillis, existing.updatedAt() + 1); // a version
         String runId = obs.runId() != null ? obs.runId() : existing == null ? null : existing.lastSeenSync();
         return new Result(new MirrorRecord(obs.account(), obs.subscriberId(), email, firstName, state, fields, names, ids,
-                updatedAt, obs.source(), hash, runId, eventAt, times, newBaseline), profileApplies, applied,
+                updatedAt, obs.source(), hash, runId, eventAt, times, newBaseline,
+                existing == null ? Map.of() : existing.recentEvents()), profileApplies, applied,
                 contentChanged);
     }
 

@@ -8,12 +8,15 @@ import java.util.Map;
  * One subscriber as the identity mirror knows it, with the Kit-side time of each part's observation:
  * {@code eventAt} for the profile (email, name, state, fields), {@code tagAt} per tag id (present or removed)
  * and {@code tagsAt} for every tag not in {@code tagAt} (when the whole tag set was last observed). A write
- * never replaces a part observed later (see {@link MirrorMerge}).
+ * never replaces a part observed later (see {@link MirrorMerge}). {@code recentEvents}: dedupe keys of the webhook
+ * events applied to this record, each with its expiry (epoch seconds) — the dedupe lives on the item the event
+ * changes, so one conditional write both deduplicates and applies (bounded, see {@link MirrorStore#applyEvent}).
  */
 @RegisterForReflection
 public record MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
         Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
-        String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt) {
+        String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt,
+        Map<String, Long> recentEvents) {
 
     public static final String SOURCE_SYNC = "sync";
     public static final String SOURCE_WEBHOOK = "webhook";
@@ -23,6 +26,27 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
 
     public MirrorRecord {
         tagAt = tagAt == null ? Map.of() : Map.copyOf(tagAt);
+        recentEvents = recentEvents == null ? Map.of() : Map.copyOf(recentEvents);
+    }
+
+    /** A record with no webhook event remembered on it. */
+    public MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
+            Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
+            String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt) {
+        this(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source, contentHash,
+                lastSeenSync, eventAt, tagAt, tagsAt, Map.of());
+    }
+
+    /** This record remembering other webhook events (the same content and version). */
+    public MirrorRecord withRecentEvents(Map<String, Long> events) {
+        return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
+                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, events);
+    }
+
+    /** This record as a newer version (a write that changes only what is remembered still bumps the version). */
+    public MirrorRecord withUpdatedAt(long version) {
+        return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, version, source,
+                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, recentEvents);
     }
 
     /** A record whose tags were all observed together with the profile (at {@code eventAt}). */
@@ -30,7 +54,7 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
             Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
             String contentHash, String lastSeenSync, long eventAt) {
         this(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source, contentHash,
-                lastSeenSync, eventAt, Map.of(), eventAt);
+                lastSeenSync, eventAt, Map.of(), eventAt, Map.of());
     }
 
     /** When this tag's membership (present or absent) was last observed. */

@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -47,6 +49,7 @@ public class MirrorStore {
     static final String EVENT_AT = "eventAt";
     static final String TAG_AT = "tagAt";
     static final String TAGS_AT = "tagsAt";
+    static final String RECENT_EVENTS = "recentEvents";
     static final String AT = "at";
     static final String ACTION = "action";
     static final String OUTCOME = "outcome";
@@ -55,6 +58,13 @@ public class MirrorStore {
     static final String AFTER = "after";
     static final String DETAIL = "detail";
     private static final int BATCH_LIMIT = 25;
+    private static final int BATCH_GET_LIMIT = 100;
+    /**
+     * Webhook event ids remembered on one subscriber item at most (about 50 bytes each). Past it the entries
+     * expiring first are dropped: a retry of such an event is re-evaluated, which the ordering rule makes harmless
+     * for timed events (equal or older observations change nothing).
+     */
+    static final int MAX_RECENT_EVENTS = 64;
     private static final int MAX_BATCH_ATTEMPTS = 8;
     private static final int MAX_MERGE_ATTEMPTS = 8;
 
@@ -85,6 +95,127 @@ public class MirrorStore {
                 .key(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(subscriberSk(subscriberId))))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /**
+     * The records of several subscribers with consistent reads: one BatchGetItem per 100 ids (a webhook delivery
+     * reads every person it names in one call). Absent ids are absent from the map.
+     */
+    public Map<Long, MirrorRecord> getAll(String account, java.util.Collection<Long> subscriberIds) {
+        if (subscriberIds.size() == 1) {
+            long id = subscriberIds.iterator().next();
+            return get(account, id).map(r -> Map.of(id, r)).orElse(Map.of());
+        }
+        Map<Long, MirrorRecord> out = new HashMap<>();
+        List<Long> ids = new ArrayList<>(new java.util.LinkedHashSet<>(subscriberIds));
+        for (int i = 0; i < ids.size(); i += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (Long id : ids.subList(i, Math.min(ids.size(), i + BATCH_GET_LIMIT))) {
+                keys.add(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(subscriberSk(id))));
+            }
+            Map<String, KeysAndAttributes> pending = Map.of(tables.mirror(),
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt >= MAX_BATCH_ATTEMPTS) {
+                    throw new IllegalStateException("DynamoDB left keys unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
+                }
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
+                response.responses().getOrDefault(tables.mirror(), List.of()).forEach(item -> {
+                    MirrorRecord r = fromItem(item);
+                    out.put(r.subscriberId(), r);
+                });
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+                pending = pending.values().stream().allMatch(k -> !k.hasKeys() || k.keys().isEmpty()) ? Map.of() : pending;
+                if (!pending.isEmpty()) {
+                    sleep(20L << attempt);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The outcome of {@link #applyEvent}: a duplicate, or the merge and the record as read before it. */
+    public record EventApplied(boolean duplicate, MirrorRecord before, MirrorMerge.Result merge, MirrorRecord after) {
+    }
+
+    /**
+     * Deduplicates and applies one webhook event in one conditional PutItem on the subscriber's item: the event's
+     * dedupe key is remembered on the item ({@code recentEvents}, until {@code expiresAtSeconds}), and the write is
+     * conditioned on the version read (so on its observation times: {@link MirrorMerge}'s ordering rule holds) and on
+     * the key not being remembered yet. The event is recorded even when it changes nothing, so Kit's retry is
+     * answered as a duplicate. Contention (another writer in between) re-reads and re-merges.
+     *
+     * @param read the record as just read (empty: absent), or null to read it first
+     * @return the record written ({@code after}), which the caller may pass as {@code read} for the person's next event
+     */
+    public EventApplied applyEvent(String account, long subscriberId, Optional<MirrorRecord> read, String eventKey,
+            long expiresAtSeconds, java.util.function.Function<MirrorRecord, MirrorObservation> observation) {
+        MirrorRecord existing = read != null ? read.orElse(null) : get(account, subscriberId).orElse(null);
+        for (int attempt = 1; ; attempt++) {
+            long nowSeconds = clock.millis() / 1000;
+            Long remembered = existing == null ? null : existing.recentEvents().get(eventKey);
+            if (remembered != null && remembered > nowSeconds) {
+                return new EventApplied(true, existing, null, existing);
+            }
+            MirrorMerge.Result result = MirrorMerge.merge(existing, observation.apply(existing), clock.millis());
+            if (!result.write() && existing == null) {
+                return new EventApplied(false, null, result, null); // nothing to hang it on: the next sync brings the person
+            }
+            MirrorRecord merged = result.write() ? result.record()
+                    : existing.withUpdatedAt(Math.max(clock.millis(), existing.updatedAt() + 1));
+            MirrorRecord record = merged.withRecentEvents(remember(existing, eventKey, expiresAtSeconds, nowSeconds));
+            if (putEventIfUnchanged(record, existing, eventKey, nowSeconds)) {
+                return new EventApplied(false, existing, result, record);
+            }
+            if (attempt >= MAX_MERGE_ATTEMPTS) {
+                throw new ConcurrentMirrorWrites(account, subscriberId);
+            }
+            existing = get(account, subscriberId).orElse(null);
+        }
+    }
+
+    /** The item's remembered events without expired ones, plus this one; the soonest to expire go past the bound. */
+    static Map<String, Long> remember(MirrorRecord existing, String eventKey, long expiresAtSeconds, long nowSeconds) {
+        Map<String, Long> kept = new HashMap<>();
+        if (existing != null) {
+            existing.recentEvents().forEach((key, expires) -> {
+                if (expires > nowSeconds) {
+                    kept.put(key, expires);
+                }
+            });
+        }
+        while (kept.size() >= MAX_RECENT_EVENTS) {
+            kept.entrySet().stream().min(Map.Entry.comparingByValue()).ifPresent(e -> kept.remove(e.getKey()));
+        }
+        kept.put(eventKey, expiresAtSeconds);
+        return kept;
+    }
+
+    private boolean putEventIfUnchanged(MirrorRecord record, MirrorRecord expected, String eventKey, long nowSeconds) {
+        if (expected == null) {
+            return putIfUnchanged(record, null);
+        }
+        // the version read (updatedAt, observation time, content) and "this event not applied yet", in one condition
+        Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
+                "#recent", RECENT_EVENTS, "#event", eventKey));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
+                ":eventAt", Items.n(expected.eventAt()), ":now", Items.n(nowSeconds)));
+        names.put("#hash", HASH);
+        String hashCondition = "attribute_not_exists(#hash)";
+        if (expected.contentHash() != null) {
+            values.put(":hash", Items.s(expected.contentHash()));
+            hashCondition = "#hash = :hash";
+        }
+        String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition
+                + " AND (attribute_not_exists(#recent.#event) OR #recent.#event <= :now)";
+        try {
+            dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            return false;
+        }
     }
 
     public Optional<MirrorRecord> findByEmail(String account, String email) {
@@ -304,6 +435,26 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
+        Map<String, AttributeValue> item = auditItem(account, entry);
+        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+    }
+
+    /** Audit entries of one piece of work (a webhook delivery) in BatchWriteItem calls of 25: one call, not one each. */
+    public void auditAll(String account, List<AuditEntry> entries) {
+        if (entries.size() == 1) {
+            audit(account, entries.get(0));
+            return;
+        }
+        for (int i = 0; i < entries.size(); i += BATCH_LIMIT) {
+            List<WriteRequest> chunk = new ArrayList<>();
+            for (AuditEntry e : entries.subList(i, Math.min(entries.size(), i + BATCH_LIMIT))) {
+                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(auditItem(account, e)).build()).build());
+            }
+            writeBatch(chunk);
+        }
+    }
+
+    private Map<String, AttributeValue> auditItem(String account, AuditEntry entry) {
         String at = entry.at() != null ? entry.at() : AuditEntry.time(clock.millis());
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
@@ -326,7 +477,7 @@ public class MirrorStore {
             item.put(DETAIL, Items.s(entry.detail()));
         }
         item.put(Attr.EXPIRES_AT, Items.n(clock.instant().plus(auditConfig.retention()).getEpochSecond()));
-        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+        return item;
     }
 
     /** Newest first; entries past kitbridge.audit.retention are skipped (TTL deletes late, dynalite never). */
@@ -397,6 +548,11 @@ public class MirrorStore {
         r.tagAt().forEach((id, at) -> tagAt.put(Long.toString(id), Items.n(at)));
         item.put(TAG_AT, AttributeValue.fromM(tagAt));
         item.put(TAGS_AT, Items.n(r.tagsAt()));
+        if (!r.recentEvents().isEmpty()) {
+            Map<String, AttributeValue> recent = new HashMap<>();
+            r.recentEvents().forEach((key, expires) -> recent.put(key, Items.n(expires)));
+            item.put(RECENT_EVENTS, AttributeValue.fromM(recent));
+        }
         return item;
     }
 
@@ -411,12 +567,17 @@ public class MirrorStore {
         if (times != null && times.hasM()) {
             times.m().forEach((id, at) -> tagAt.put(Long.parseLong(id), Long.parseLong(at.n())));
         }
+        Map<String, Long> recentEvents = new HashMap<>();
+        AttributeValue recent = item.get(RECENT_EVENTS);
+        if (recent != null && recent.hasM()) {
+            recent.m().forEach((key, expires) -> recentEvents.put(key, Long.parseLong(expires.n())));
+        }
         return new MirrorRecord(Items.strOr(item, Attr.ACCOUNT, ""), Items.numOr(item, SUBSCRIBER_ID, 0),
                 Items.str(item, EMAIL).orElse(null), Items.str(item, FIRST_NAME).orElse(null),
                 Items.strOr(item, STATE, "unknown"), Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS), tagIds,
                 Items.numOr(item, Attr.UPDATED_AT, 0), Items.strOr(item, SOURCE, ""), Items.str(item, HASH).orElse(null),
                 Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0), tagAt,
-                Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)));
+                Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)), recentEvents);
     }
 
     private static void sleep(long millis) {

@@ -1,5 +1,9 @@
 package io.kitbridge.webhook;
 
+import io.kitbridge.common.InvocationDeadline;
+import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorRecord;
+import io.kitbridge.store.MirrorStore;
 import io.kitbridge.webhook.MirrorUpdater.Outcome;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,10 +28,15 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs the events of one delivery: each is claimed (dedupe; an event claimed elsewhere gets 503 + Retry-After for the
- * rest of that claim's lease), applied or kept, then marked done. Events of one
- * subscriber run in event-time order; different subscribers run concurrently. A dependency failure releases the
- * claim and surfaces as {@link WebhookUnavailable} (503: Kit retries the delivery; what was done stays deduped).
+ * Runs the events of one delivery. An actionable event (known type, identified subscriber) is deduplicated and
+ * applied by one conditional write on the subscriber's mirror item ({@link MirrorUpdater#apply}); every subscriber
+ * the delivery names is read first in one BatchGetItem, and each write's result is the next event's read, so the
+ * common case costs one write per event plus one read per delivery. The delivery's audit entries follow in
+ * BatchWriteItem calls of 25. Events of one subscriber run in event-time order; different subscribers run
+ * concurrently. Events we only keep (unknown type, no subscriber) take the control-table claim path: claimed
+ * (an event claimed elsewhere gets 503 + Retry-After for the rest of that claim's lease), kept, marked done.
+ * A dependency failure surfaces as {@link WebhookUnavailable} (503: Kit retries; what was applied is remembered
+ * on the item, so the retry answers it as a duplicate).
  */
 @ApplicationScoped
 public class DeliveryProcessor {
@@ -37,7 +49,13 @@ public class DeliveryProcessor {
     MirrorUpdater updater;
 
     @Inject
+    MirrorStore mirror;
+
+    @Inject
     WebhookConfig config;
+
+    @Inject
+    InvocationDeadline deadline;
 
     @Inject
     Clock clock;
@@ -53,48 +71,129 @@ public class DeliveryProcessor {
         }
         List<List<InboundEvent>> groups = new ArrayList<>(bySubscriber.values());
         groups.forEach(g -> g.sort(Comparator.comparingLong(InboundEvent::occurredAt)));
+        Map<Long, MirrorRecord> read;
+        try {
+            read = mirror.getAll(account, events.stream().filter(InboundEvent::actionable)
+                    .map(ev -> ev.subscriber().id()).collect(Collectors.toCollection(LinkedHashSet::new)));
+        } catch (SdkException e) {
+            throw unavailable(e);
+        }
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+        List<AuditEntry> audits = java.util.Collections.synchronizedList(new ArrayList<>());
+        RuntimeException failure = null;
         if (groups.size() == 1 || config.parallelism() <= 1) {
             for (List<InboundEvent> group : groups) {
-                runGroup(account, group).forEach(o -> counts.merge(o, 1, Integer::sum));
-            }
-            return counts;
-        }
-        List<Future<List<Outcome>>> futures = new ArrayList<>();
-        for (List<InboundEvent> group : groups) {
-            futures.add(pool().submit(() -> runGroup(account, group)));
-        }
-        WebhookUnavailable unavailable = null;
-        for (Future<List<Outcome>> f : futures) {
-            try {
-                f.get().forEach(o -> counts.merge(o, 1, Integer::sum));
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof WebhookUnavailable u) {
-                    unavailable = unavailable == null ? u : unavailable;
-                } else {
-                    throw new IllegalStateException(e.getCause());
+                try {
+                    runGroup(account, group, read, audits).forEach(o -> counts.merge(o, 1, Integer::sum));
+                } catch (WebhookUnavailable e) {
+                    failure = failure == null ? e : failure;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WebhookUnavailable("interrupted", config.retryAfter(), e);
+            }
+        } else {
+            Long until = deadline.current();
+            List<Future<List<Outcome>>> futures = new ArrayList<>();
+            for (List<InboundEvent> group : groups) {
+                futures.add(pool().submit(() -> until == null ? runGroup(account, group, read, audits)
+                        : deadline.within(until, () -> runGroup(account, group, read, audits))));
+            }
+            for (Future<List<Outcome>> f : futures) {
+                try {
+                    f.get().forEach(o -> counts.merge(o, 1, Integer::sum));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof WebhookUnavailable u) {
+                        failure = failure == null ? u : failure;
+                    } else {
+                        failure = failure == null ? new IllegalStateException(e.getCause()) : failure;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new WebhookUnavailable("interrupted", config.retryAfter(), e);
+                }
             }
         }
-        if (unavailable != null) {
-            throw unavailable; // every group finished first: nothing half-claimed is left behind
+        writeAudits(account, audits, failure);
+        if (failure != null) {
+            throw failure; // every group finished first: nothing half-claimed is left behind
         }
         return counts;
     }
 
-    private List<Outcome> runGroup(String account, List<InboundEvent> group) {
+    /** The delivery's audit entries, also when it failed part-way (what was applied stays applied). */
+    private void writeAudits(String account, List<AuditEntry> audits, RuntimeException failure) {
+        if (audits.isEmpty()) {
+            return;
+        }
+        try {
+            mirror.auditAll(account, List.copyOf(audits));
+        } catch (SdkException e) {
+            if (failure == null) {
+                throw unavailable(e);
+            }
+            // the store just failed the delivery too: the applied events' entries are lost with it (logged)
+            LOG.warnf("audit entries of %d webhook events of account %s not written: %s", audits.size(), account,
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private List<Outcome> runGroup(String account, List<InboundEvent> group, Map<Long, MirrorRecord> read,
+            List<AuditEntry> audits) {
         List<Outcome> outcomes = new ArrayList<>(group.size());
+        // the person's record as read for the delivery, then as each write left it (null: read it again)
+        Optional<MirrorRecord> current = group.get(0).subscriber() == null ? null
+                : Optional.ofNullable(read.get(group.get(0).subscriber().id()));
         for (InboundEvent ev : group) {
-            outcomes.add(runOne(account, ev));
+            if (!ev.actionable()) {
+                outcomes.add(runKept(account, ev));
+                continue;
+            }
+            MirrorUpdater.Applied applied = applyOne(account, ev, current);
+            if (applied == null) {
+                outcomes.add(Outcome.FAILED);
+                current = null;
+                continue;
+            }
+            outcomes.add(applied.outcome());
+            if (applied.audit() != null) {
+                audits.add(applied.audit());
+            }
+            current = Optional.ofNullable(applied.after());
         }
         return outcomes;
     }
 
-    private Outcome runOne(String account, InboundEvent ev) {
-        Duration window = InboundEvent.KIND_LEGACY.equals(ev.kind()) ? config.legacyDedupeWindow() : config.dedupeWindow();
+    /** One actionable event: dedupe and apply in one conditional write; null when it failed (kept, acknowledged). */
+    private MirrorUpdater.Applied applyOne(String account, InboundEvent ev, Optional<MirrorRecord> current) {
+        try {
+            return updater.apply(account, ev, current, rememberUntil(ev));
+        } catch (SdkException e) {
+            throw unavailable(e);
+        } catch (WebhookUnavailable e) {
+            throw e;
+        } catch (RuntimeException bug) {
+            // not the sender's fault and not transient: keep the event, acknowledge, never make Kit retry for days
+            LOG.errorf(bug, "webhook event %s (%s) of account %s could not be applied; kept for inspection", ev.id(),
+                    ev.type(), account);
+            try {
+                control.keep(account, ev, "failed: " + bug.getClass().getSimpleName(), Instant.now(clock),
+                        config.unknownRetention());
+                control.done(account, ev.dedupeKey(), window(ev));
+            } catch (SdkException e) {
+                throw unavailable(e);
+            }
+            return null;
+        }
+    }
+
+    private long rememberUntil(InboundEvent ev) {
+        return clock.millis() / 1000 + window(ev).toSeconds();
+    }
+
+    private Duration window(InboundEvent ev) {
+        return InboundEvent.KIND_LEGACY.equals(ev.kind()) ? config.legacyDedupeWindow() : config.dedupeWindow();
+    }
+
+    /** An event we keep but cannot apply: claimed in the control table, kept for inspection, then marked done. */
+    private Outcome runKept(String account, InboundEvent ev) {
         WebhookControl.Claim claim;
         try {
             claim = control.claim(account, ev.dedupeKey(), config.processingLease());
@@ -105,42 +204,20 @@ public class DeliveryProcessor {
             return Outcome.DUPLICATE;
         }
         if (!claim.claimed()) {
-            // another invocation is applying it, or died doing so: 200 would stop Kit's retries and could lose the
+            // another invocation is keeping it, or died doing so: 200 would stop Kit's retries and could lose the
             // event, so Kit is asked to come back when that claim's lease has run out
             throw new WebhookUnavailable("event " + ev.id() + " is being processed by another invocation",
                     claim.leaseLeft(), null);
         }
         try {
-            Outcome outcome;
-            if (ev.actionable()) {
-                outcome = updater.apply(account, ev);
-            } else {
-                String reason = ev.problem() != null ? ev.problem() : "unknown event type " + ev.type();
-                control.keep(account, ev, reason, Instant.now(clock), config.unknownRetention());
-                updater.auditStored(account, ev, reason);
-                outcome = Outcome.STORED;
-            }
-            control.done(account, ev.dedupeKey(), window);
-            return outcome;
+            String reason = ev.problem() != null ? ev.problem() : "unknown event type " + ev.type();
+            control.keep(account, ev, reason, Instant.now(clock), config.unknownRetention());
+            updater.auditStored(account, ev, reason);
+            control.done(account, ev.dedupeKey(), window(ev));
+            return Outcome.STORED;
         } catch (SdkException e) {
             release(account, ev);
             throw unavailable(e);
-        } catch (WebhookUnavailable e) {
-            release(account, ev);
-            throw e;
-        } catch (RuntimeException bug) {
-            // not the sender's fault and not transient: keep the event, acknowledge, never make Kit retry for days
-            LOG.errorf(bug, "webhook event %s (%s) of account %s could not be applied; kept for inspection", ev.id(),
-                    ev.type(), account);
-            try {
-                control.keep(account, ev, "failed: " + bug.getClass().getSimpleName(), Instant.now(clock),
-                        config.unknownRetention());
-                control.done(account, ev.dedupeKey(), window);
-            } catch (SdkException e) {
-                release(account, ev);
-                throw unavailable(e);
-            }
-            return Outcome.FAILED;
         }
     }
 

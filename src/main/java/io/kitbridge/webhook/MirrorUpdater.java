@@ -70,7 +70,17 @@ public class MirrorUpdater {
         }
     }
 
-    Outcome apply(String account, InboundEvent ev) {
+    /** What applying one event did: its outcome, its audit entry (null for a duplicate) and the record after it. */
+    record Applied(Outcome outcome, AuditEntry audit, MirrorRecord after) {
+    }
+
+    /**
+     * Deduplicates and applies one event in one conditional write on the subscriber's item ({@link
+     * MirrorStore#applyEvent}); the audit entry is returned for the caller to write with the delivery's others.
+     *
+     * @param read the subscriber's record as read for this delivery (empty: absent), or null to read it
+     */
+    Applied apply(String account, InboundEvent ev, Optional<MirrorRecord> read, long rememberUntilSeconds) {
         InboundEvent.DeliveredSubscriber s = ev.subscriber();
         boolean tagEvent = KitEvents.isTagEvent(ev.type());
         Long tagId = tagEvent ? ev.tagId() : null;
@@ -79,19 +89,18 @@ public class MirrorUpdater {
             tagName = tagName(account, tagId);
         }
         String name = tagName;
-        MirrorRecord[] before = new MirrorRecord[1];
-        MirrorMerge.Result result;
+        MirrorStore.EventApplied applied;
         try {
-            result = mirror.merge(account, s.id(), null, existing -> {
-                before[0] = existing;
-                return observation(account, ev, existing, tagId, name);
-            });
+            applied = mirror.applyEvent(account, s.id(), read, ev.dedupeKey(), rememberUntilSeconds,
+                    existing -> observation(account, ev, existing, tagId, name));
         } catch (MirrorStore.ConcurrentMirrorWrites busy) {
             throw new WebhookUnavailable(busy.getMessage(), config.retryAfter(), busy);
         }
-        Outcome outcome = outcome(before[0], result, tagId);
-        mirror.audit(account, audit(ev, before[0], result, outcome, name));
-        return outcome;
+        if (applied.duplicate()) {
+            return new Applied(Outcome.DUPLICATE, null, applied.after());
+        }
+        Outcome outcome = outcome(applied.before(), applied.merge(), tagId);
+        return new Applied(outcome, audit(ev, applied.before(), applied.merge(), outcome, name), applied.after());
     }
 
     private static Outcome outcome(MirrorRecord before, MirrorMerge.Result result, Long tagId) {

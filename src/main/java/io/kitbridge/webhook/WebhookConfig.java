@@ -72,6 +72,15 @@ public interface WebhookConfig {
     @WithDefault("4s")
     Duration tagLookupTimeout();
 
+    /**
+     * The handler's time budget from the start of an invocation (below the function's Lambda timeout, 10 s in
+     * template.yaml, so there is always time to answer). Funqy does not pass the Lambda context, so this configured
+     * time stands for its remaining-time; every DynamoDB call gets timeouts derived from what is left of it
+     * (kitbridge.dynamodb.*), so a store that stops answering yields 503 + Retry-After in about 2 s.
+     */
+    @WithDefault("8s")
+    Duration maxInvocationTime();
+
     /** Subscribers of one delivery processed concurrently (events of one subscriber stay in order). */
     @WithDefault("8")
     int parallelism();

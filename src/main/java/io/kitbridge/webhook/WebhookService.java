@@ -3,6 +3,7 @@ package io.kitbridge.webhook;
 import io.kitbridge.common.HttpApiEvent;
 import io.kitbridge.common.HttpApiResponse;
 import io.kitbridge.common.InvalidInputException;
+import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.webhook.MirrorUpdater.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +36,12 @@ public class WebhookService {
     @Inject
     Clock clock;
 
+    @Inject
+    InvocationDeadline deadline;
+
     public HttpApiResponse handle(HttpApiEvent event) {
-        HttpApiResponse response = respond(event);
+        HttpApiResponse response = deadline.within(clock.millis() + config.maxInvocationTime().toMillis(),
+                () -> respond(event));
         if (response.statusCode() >= 400 && response.statusCode() < 500) {
             WebhookMetrics.rejected();
         }

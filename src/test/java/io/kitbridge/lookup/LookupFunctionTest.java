@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
+import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
@@ -47,6 +48,28 @@ class LookupFunctionTest {
         assertEquals("provision", byEmail.jsonPath().getString("history[0].action"));
         assertEquals("jane@example.com", byId.jsonPath().getString("email"));
         assertEquals(kitRequestsBefore, world.kit().log().size());
+    }
+
+    @Test
+    void should_cost_one_read_by_id_and_one_query_by_email_when_looking_up() {
+        // GIVEN a person in the mirror (issue 19: counted by the SDK interceptor that sees every call)
+        mirror.put(new MirrorRecord("default", 4343, "count@example.com", "Count", "active", Map.of(), List.of(),
+                List.of(), 1_700_000_000_000L, MirrorRecord.SOURCE_SYNC, null, "s1", 1));
+        // WHEN lookup is invoked by id, then by email
+        long before = IamGuardInterceptor.FUNCTION_CALLS.get();
+        Response byId = Lambda.invoke(Map.of("account", "default", "subscriberId", 4343));
+        long afterId = IamGuardInterceptor.FUNCTION_CALLS.get();
+        String idCall = IamGuardInterceptor.RECENT.peekLast().getClass().getSimpleName();
+        Response byEmail = Lambda.invoke(Map.of("email", "count@example.com"));
+        long afterEmail = IamGuardInterceptor.FUNCTION_CALLS.get();
+        String emailCall = IamGuardInterceptor.RECENT.peekLast().getClass().getSimpleName();
+        // THEN each found the person with a single DynamoDB call: one GetItem, one Query on the email index
+        assertEquals(4343, byId.jsonPath().getLong("subscriberId"), byId.asString());
+        assertEquals(4343, byEmail.jsonPath().getLong("subscriberId"), byEmail.asString());
+        assertEquals(1, afterId - before);
+        assertEquals("GetItemRequest", idCall);
+        assertEquals(1, afterEmail - afterId);
+        assertEquals("QueryRequest", emailCall);
     }
 
     @Test

@@ -34,7 +34,8 @@ public final class FunctionPermissions {
             "webhook-handler", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),
-                    TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
+                    // BatchGetItem: one read of every person a delivery names; BatchWriteItem: its audit entries
+                    TableDefinitions.MIRROR, Set.of("GetItem", "BatchGetItem", "PutItem", "BatchWriteItem", "Query")),
             "setup", Map.of(
                     TableDefinitions.CONNECTIONS, Set.of("GetItem", "UpdateItem"),
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),

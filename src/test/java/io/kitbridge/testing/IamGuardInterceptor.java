@@ -56,6 +56,9 @@ public final class IamGuardInterceptor implements ExecutionInterceptor {
         if (request instanceof BatchWriteItemRequest batch) {
             return batch.requestItems().keySet();
         }
+        if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest batch) {
+            return batch.requestItems().keySet();
+        }
         return request.getValueForField("TableName", String.class).map(Set::of).orElse(Set.of());
     }
 

@@ -51,7 +51,9 @@ public class KitWorld implements QuarkusTestResourceLifecycleManager {
         world = new World(id, kit, dynamo, tables, API_KEY);
 
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.dynamodb.endpoint-override", dynalite.endpoint());
+        // "storeProxy": the functions reach dynalite through a proxy the test can freeze (world.dynamo() stays direct)
+        config.put("quarkus.dynamodb.endpoint-override", Boolean.parseBoolean(args.getOrDefault("storeProxy", "false"))
+                ? FreezableProxy.start(dynalite.endpoint()).endpoint() : dynalite.endpoint());
         config.put("kitbridge.kit.base-url", kit.baseUrl());
         if (Boolean.parseBoolean(args.getOrDefault("secretsManager", "false"))) {
             // secrets by reference only: the SDK reads them from the local GetSecretValue stand-in

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kitbridge.common.HttpApiEvent;
 import io.kitbridge.common.HttpApiResponse;
 import io.kitbridge.testing.BenchReport;
+import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
@@ -74,6 +75,7 @@ class WebhookBenchmarkTest {
         figures.put("batch100ViaMockEventServer", run("batch", 10, 100, false, null));
         figures.put("singleEventDirect", run("direct", 300, 1, true, 1));
         figures.put("singleEventDirect4Concurrent", run("concurrent", 300, 1, true, 4));
+        figures.put("comparison", comparison(figures));
         BenchReport.write("webhook", figures);
         System.out.println("[bench] webhook " + ApiGatewayEvents.write(figures));
     }
@@ -100,6 +102,7 @@ class WebhookBenchmarkTest {
         }
         long[] latencies = new long[deliveries];
         int[] applied = new int[1];
+        long callsBefore = IamGuardInterceptor.FUNCTION_CALLS.get();
         long started = System.nanoTime();
         long[] elapsed = new long[1];
         if (direct) {
@@ -142,6 +145,8 @@ class WebhookBenchmarkTest {
         }
         double seconds = elapsed[0] / 1e9;
         int events = deliveries * perDelivery;
+        // counted by the SDK interceptor on function threads: the Lambda runs only (direct runs call from test threads)
+        long calls = IamGuardInterceptor.FUNCTION_CALLS.get() - callsBefore;
         // THEN every unique event was processed exactly once, whatever the duplicates
         assertEquals(events - duplicates, applied[0], name + ": unique events processed");
         List<Long> sorted = new ArrayList<>();
@@ -156,12 +161,36 @@ class WebhookBenchmarkTest {
         f.put("duplicates", duplicates);
         f.put("concurrency", threads == null ? 1 : threads);
         f.put("seconds", round(seconds));
+        if (!direct) {
+            f.put("dynamoCallsPerEvent", Math.round(calls * 100.0 / events) / 100.0);
+        }
         f.put("eventsPerSecond", round(events / seconds));
         f.put("deliveryP50Ms", round(sorted.get(sorted.size() / 2) / 1e6));
         f.put("deliveryP99Ms", round(sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1)) / 1e6));
         f.put("deliveryMaxMs", round(sorted.get(sorted.size() - 1) / 1e6));
         System.out.println("[bench] webhook " + name + ": " + f);
         return f;
+    }
+
+    /**
+     * Side by side with the figures before issue 19 (README of that time, measured the same way on dynalite: 7
+     * DynamoDB calls per new single-event delivery — 5 PutItem + 2 GetItem, legacy tag events).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> comparison(Map<String, Object> figures) {
+        Map<String, Object> single = (Map<String, Object>) figures.get("singleEventViaMockEventServer");
+        Map<String, Object> batch = (Map<String, Object>) figures.get("batch100ViaMockEventServer");
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("dynamoCallsPerEvent", List.of("before: 7 per new event (5 PutItem + 2 GetItem)",
+                "now: " + single.get("dynamoCallsPerEvent") + " single-event deliveries, "
+                        + batch.get("dynamoCallsPerEvent") + " in 100-event deliveries (20 % duplicates)"));
+        c.put("singleEventEventsPerSecond", List.of(14.9, single.get("eventsPerSecond")));
+        c.put("singleEventP50Ms", List.of(51.0, single.get("deliveryP50Ms")));
+        c.put("singleEventP99Ms", List.of(240.0, single.get("deliveryP99Ms")));
+        c.put("batch100EventsPerSecond", List.of(104.7, batch.get("eventsPerSecond")));
+        c.put("batch100P99MsPerDelivery", List.of(1707.0, batch.get("deliveryP99Ms")));
+        System.out.println("[bench] webhook before → now: " + c);
+        return c;
     }
 
     /** Latency of single DynamoDB requests to the same dynalite, from this JVM: the unit every figure is made of. */

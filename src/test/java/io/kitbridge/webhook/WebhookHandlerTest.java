@@ -329,29 +329,46 @@ class WebhookHandlerTest {
     }
 
     @Test
-    void should_answer_503_for_the_rest_of_the_lease_then_apply_when_a_killed_invocation_held_the_claim() {
-        // GIVEN an event whose claim was taken by an invocation that was then killed (guards issue 14: the retry
-        // got 200 "duplicate", Kit stopped retrying and the event was never applied)
+    void should_answer_503_for_the_rest_of_the_lease_then_keep_when_a_killed_invocation_held_the_claim() {
+        // GIVEN an event we only keep (unknown type: control-table claim path) whose claim was taken by an
+        // invocation that was then killed (guards issue 14: the retry got 200 "duplicate", Kit stopped retrying and
+        // the event was lost)
         long id = nextId();
         String eventId = "evt-killed-" + id;
-        String body = signedBody(List.of(signedEvent(eventId, "subscriber.activated",
+        String body = signedBody(List.of(signedEvent(eventId, "subscriber.subscriber_teleport",
                 TestClock.current().instant().minusSeconds(5), subscriber(id, "killed" + id + "@example.com", "active",
                         null), null)));
         assertTrue(control.claim(ACCOUNT, "event#" + eventId, Duration.ofMinutes(2)).claimed());
         // WHEN Kit's retry arrives 30 s later, while the claim's 2-minute lease runs
         TestClock.current().advance(Duration.ofSeconds(30));
         Response during = signed(body);
-        // THEN it is told to come back when the lease ends, and nothing is applied yet
+        // THEN it is told to come back when the lease ends
         assertEquals(503, status(during), during.asString());
         long retryAfter = Long.parseLong(String.valueOf(during.jsonPath().getMap("headers").get("retry-after")));
         assertTrue(retryAfter >= 88 && retryAfter <= 90, "rest of the lease: " + retryAfter);
-        assertTrue(mirror.get(ACCOUNT, id).isEmpty());
         // WHEN the lease has run out and Kit retries
         TestClock.current().advance(Duration.ofSeconds(retryAfter + 1));
         Response after = signed(body);
-        // THEN the retry takes the expired claim over and applies the event; only a further retry is a duplicate
+        // THEN the retry takes the expired claim over and keeps the event; only a further retry is a duplicate
         assertEquals(200, status(after), after.asString());
-        assertEquals(1, body(after).getInt("applied"));
+        assertEquals(1, body(after).getInt("stored"));
+        assertEquals(1, body(signed(body)).getInt("duplicates"));
+    }
+
+    @Test
+    void should_apply_at_once_when_kit_retries_an_event_whose_invocation_was_killed() {
+        // GIVEN issue 19's design: an applicable event is deduplicated and applied by one conditional write on the
+        // subscriber's item, so a killed invocation leaves either nothing or the applied event — no claim in flight
+        long id = nextId();
+        String eventId = "evt-killed-apply-" + id;
+        String body = signedBody(List.of(signedEvent(eventId, "subscriber.activated",
+                TestClock.current().instant().minusSeconds(5), subscriber(id, "killedapply" + id + "@example.com",
+                        "active", null), null)));
+        // WHEN Kit's retry arrives (the first attempt died before its write)
+        Response retry = signed(body);
+        // THEN it is applied at once; a further retry is a duplicate
+        assertEquals(200, status(retry), retry.asString());
+        assertEquals(1, body(retry).getInt("applied"));
         assertEquals("active", mirror.get(ACCOUNT, id).orElseThrow().state());
         assertEquals(1, body(signed(body)).getInt("duplicates"));
     }
@@ -561,11 +578,11 @@ class WebhookHandlerTest {
 
     @Test
     void should_answer_503_with_retry_after_when_dynamodb_is_unavailable_and_apply_the_retry() {
-        // GIVEN secrets are cached and then the control table (dedupe records) becomes unavailable
+        // GIVEN secrets are cached and then the mirror table (records and their remembered events) becomes unavailable
         assertEquals(200, status(signed(activateDelivery(nextId(), Instant.now()))));
         long id = nextId();
         String body = activateDelivery(id, Instant.now());
-        world.dynamo().deleteTable(b -> b.tableName(world.tables().control()));
+        world.dynamo().deleteTable(b -> b.tableName(world.tables().mirror()));
         Response during;
         try {
             // WHEN a delivery arrives
