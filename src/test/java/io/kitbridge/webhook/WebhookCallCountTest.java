@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kitbridge.budget.Priority;
 import io.kitbridge.budget.RateBudget;
+import io.kitbridge.store.AccountWebhooks;
 import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.TestClock;

@@ -10,6 +10,7 @@ import static io.kitbridge.webhook.WebhookHandlerTest.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kitbridge.store.AccountWebhooks;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.FreezableProxy;
 import io.kitbridge.testing.KitWorld;
