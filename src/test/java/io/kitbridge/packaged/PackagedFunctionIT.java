@@ -54,19 +54,7 @@ class PackagedFunctionIT {
     }
 
     static Map<String, String> env(String function) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_FUNQY_EXPORT", function);
-        env.put("KITBRIDGE_KIT_BASE_URL", kit.baseUrl());
-        env.put("KITBRIDGE_KIT_API_KEY", KitWorld.API_KEY);
-        env.put("KITBRIDGE_TABLES_CONNECTIONS", tables.connections());
-        env.put("KITBRIDGE_TABLES_CONTROL", tables.control());
-        env.put("KITBRIDGE_TABLES_MIRROR", tables.mirror());
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", Dynalite.shared().endpoint());
-        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
-        return env;
+        return PackagedLambda.environment(function, kit.baseUrl(), tables);
     }
 
     @Test

@@ -15,7 +15,6 @@ import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.PackagedLambda;
 import io.kitbridge.testing.RuntimeApiServer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -45,19 +44,8 @@ class ScimClientIT {
     }
 
     static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_FUNQY_EXPORT", "scim");
-        env.put("KITBRIDGE_KIT_BASE_URL", kit.baseUrl());
-        env.put("KITBRIDGE_KIT_API_KEY", KitWorld.API_KEY);
+        Map<String, String> env = PackagedLambda.environment("scim", kit.baseUrl(), tables);
         env.put("KITBRIDGE_BUDGET_API_KEY_LIMIT", "6000");
-        env.put("KITBRIDGE_TABLES_CONNECTIONS", tables.connections());
-        env.put("KITBRIDGE_TABLES_CONTROL", tables.control());
-        env.put("KITBRIDGE_TABLES_MIRROR", tables.mirror());
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", Dynalite.shared().endpoint());
-        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
         return env;
     }
 

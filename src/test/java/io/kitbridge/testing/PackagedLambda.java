@@ -177,4 +177,20 @@ public final class PackagedLambda implements AutoCloseable {
         }
         return task;
     }
+    /** The environment of one packaged function against the test world's Kit simulator and dynalite tables. */
+    public static Map<String, String> environment(String function, String kitBaseUrl, io.kitbridge.store.TableNames tables) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_FUNQY_EXPORT", function);
+        env.put("KITBRIDGE_KIT_BASE_URL", kitBaseUrl);
+        env.put("KITBRIDGE_KIT_API_KEY", KitWorld.API_KEY);
+        env.put("KITBRIDGE_TABLES_CONNECTIONS", tables.connections());
+        env.put("KITBRIDGE_TABLES_CONTROL", tables.control());
+        env.put("KITBRIDGE_TABLES_MIRROR", tables.mirror());
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", Dynalite.shared().endpoint());
+        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+        return env;
+    }
 }
