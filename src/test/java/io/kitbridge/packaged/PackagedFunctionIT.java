@@ -23,13 +23,18 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packaged artifact (target/function.zip), unchanged, under AWS's runtime interface client and a Lambda
  * Runtime API, with handler io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest — one JVM per function,
- * as each deployment would be. Also measures JVM start-to-first-response and the memory high-water mark.
+ * as each deployment would be, kept warm across the tests like a Lambda instance. Also measures JVM
+ * start-to-first-response and the memory high-water mark.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackagedFunctionIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static KitSimulator kit;
@@ -45,8 +50,55 @@ class PackagedFunctionIT {
         kit.admin().createTag("customer");
     }
 
+    /** One instance per function for the whole class, as Lambda keeps a warm one: a JVM start costs ~2.5 s here. */
+    record Deployment(RuntimeApiServer api, PackagedLambda lambda) {
+        /** What the function wrote from this mark on (a test reads only its own lines from a shared instance). */
+        String outputSince(int mark) {
+            return lambda.output().substring(mark);
+        }
+
+        int mark() {
+            return lambda.output().length();
+        }
+    }
+
+    static final Map<String, Deployment> DEPLOYMENTS = new LinkedHashMap<>();
+    static Path task;
+
+    /** provision, lookup, lookup-funqy, setup, webhook-handler or sync-page, started on first use. */
+    static Deployment deployment(String name) throws Exception {
+        Deployment running = DEPLOYMENTS.get(name);
+        if (running != null) {
+            return running;
+        }
+        if (task == null) {
+            task = PackagedLambda.unpack(Path.of("target/function.zip"));
+        }
+        Map<String, String> env = env(name.equals("lookup-funqy") ? "lookup" : name);
+        switch (name) {
+            case "provision" -> {
+                // a Kit outage ends in KitUnavailable after the retries; short delays keep that case quick
+                env.put("KITBRIDGE_KIT_RETRY_DELAY", "20ms");
+                env.put("KITBRIDGE_KIT_RETRY_MAX_DELAY", "50ms");
+                env.put("KITBRIDGE_KIT_RETRY_JITTER", "5ms");
+            }
+            case "lookup-funqy" -> env.put("_HANDLER", PackagedLambda.FUNQY_HANDLER);
+            case "setup" -> env.put("KITBRIDGE_WEBHOOK_BASE_URL", "https://hooks.example.com");
+            case "sync-page" -> env.put("KITBRIDGE_SYNC_PAGE_SIZE", "2");
+            default -> { }
+        }
+        RuntimeApiServer api = new RuntimeApiServer();
+        Deployment started = new Deployment(api, PackagedLambda.start(api, env, task));
+        DEPLOYMENTS.put(name, started);
+        return started;
+    }
+
     @AfterAll
     static void report() throws Exception {
+        for (Deployment d : DEPLOYMENTS.values()) {
+            d.lambda().close();
+            d.api().close();
+        }
         kit.close();
         Path dir = Path.of("target/bench");
         Files.createDirectories(dir);
@@ -58,9 +110,13 @@ class PackagedFunctionIT {
     }
 
     @Test
+    @Order(1) // the first use of the provision instance: its cold start is measured
     void should_provision_through_the_packaged_artifact_under_the_lambda_runtime_api() throws Exception {
         // GIVEN the provision deployment of the packaged artifact
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("provision"))) {
+        {
+            Deployment provision = deployment("provision");
+            RuntimeApiServer api = provision.api();
+            PackagedLambda lambda = provision.lambda();
             // WHEN two people are provisioned, one after the other (cold, then warm)
             long t0 = System.nanoTime();
             RuntimeApiServer.Result first = api.invoke(JSON.writeValueAsString(Map.of("email", "cold@example.com",
@@ -95,12 +151,9 @@ class PackagedFunctionIT {
     void should_verify_and_apply_a_signed_webhook_through_the_packaged_artifact() throws Exception {
         // GIVEN setup registered a signed endpoint (through the packaged setup function) and a subscriber exists
         long id = kit.admin().createSubscriber("hook@example.com", "Hook");
-        Map<String, String> setupEnv = env("setup");
-        setupEnv.put("KITBRIDGE_WEBHOOK_BASE_URL", "https://hooks.example.com");
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda setup = PackagedLambda.start(api, setupEnv)) {
-            RuntimeApiServer.Result registered = api.invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60));
-            assertFalse(registered.error(), registered.body() + "\n" + setup.output());
-        }
+        Deployment setup = deployment("setup");
+        RuntimeApiServer.Result registered = setup.api().invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60));
+        assertFalse(registered.error(), registered.body() + "\n" + setup.lambda().output());
         String stored = KitWorld.client(Dynalite.shared().endpoint()).getItem(b -> b.tableName(tables.connections())
                 .key(Map.of("account", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("default")))
                 .consistentRead(true)).item().get("webhookSecret").s();
@@ -113,7 +166,9 @@ class PackagedFunctionIT {
         Map<String, Object> forged = new java.util.LinkedHashMap<>(event);
         forged.put("headers", Map.of("x-kit-signature", "t=" + java.time.Instant.now().getEpochSecond() + ",v1=" + "0".repeat(64)));
         // WHEN the packaged webhook-handler receives the delivery, and a forged copy
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("webhook-handler"))) {
+        {
+            RuntimeApiServer api = deployment("webhook-handler").api();
+            PackagedLambda lambda = deployment("webhook-handler").lambda();
             RuntimeApiServer.Result ok = api.invoke(JSON.writeValueAsString(event), Duration.ofSeconds(60));
             RuntimeApiServer.Result bad = api.invoke(JSON.writeValueAsString(forged), Duration.ofSeconds(30));
             // THEN the genuine one is applied (200) and the forged one refused (401), both as HTTP API responses
@@ -122,15 +177,17 @@ class PackagedFunctionIT {
             assertEquals(401, JSON.readTree(bad.body()).path("statusCode").asInt(), bad.body());
             assertFalse(lambda.output().contains(stored), "the signing secret never reaches a log line");
         }
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"))) {
-            RuntimeApiServer.Result seen = api.invoke("{\"subscriberId\": " + id + "}", Duration.ofSeconds(60));
+        {
+            RuntimeApiServer.Result seen = deployment("lookup").api().invoke("{\"subscriberId\": " + id + "}", Duration.ofSeconds(60));
             assertEquals("cancelled", JSON.readTree(seen.body()).path("state").asText(), seen.body());
         }
     }
 
     @Test
     void should_answer_lookup_from_the_mirror_through_the_packaged_artifact() throws Exception {
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lambda = PackagedLambda.start(api, env("lookup"))) {
+        {
+            RuntimeApiServer api = deployment("lookup").api();
+            PackagedLambda lambda = deployment("lookup").lambda();
             RuntimeApiServer.Result missing = api.invoke("{\"email\": \"nobody@example.com\"}", Duration.ofSeconds(60));
             assertTrue(missing.error(), missing.body() + "\n" + lambda.output());
             assertEquals("io.kitbridge.errors.NotFound", JSON.readTree(missing.body()).path("errorType").asText(), missing.body());
@@ -155,7 +212,9 @@ class PackagedFunctionIT {
     void should_name_the_kitbridge_type_in_errorType_when_packaged_functions_fail_under_the_runtime_interface_client()
             throws Exception {
         // GIVEN lookup and sync-page deployments of the packaged artifact (documented handler)
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"))) {
+        {
+            RuntimeApiServer api = deployment("lookup").api();
+            PackagedLambda lookup = deployment("lookup").lambda();
             // WHEN the person is unknown, the email malformed, or the payload is a JSON string, not an object
             RuntimeApiServer.Result missing = api.invoke("{\"email\": \"ghost@example.com\"}", Duration.ofSeconds(60));
             RuntimeApiServer.Result badEmail = api.invoke("{\"email\": \"not-an-email\"}", Duration.ofSeconds(30));
@@ -165,7 +224,9 @@ class PackagedFunctionIT {
             assertType("InvalidInput", badEmail, lookup);
             assertType("InvalidInput", text, lookup);
         }
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda sync = PackagedLambda.start(api, env("sync-page"))) {
+        {
+            RuntimeApiServer api = deployment("sync-page").api();
+            PackagedLambda sync = deployment("sync-page").lambda();
             // WHEN sync-page (a typed input Funqy deserializes) gets a string, an array, or broken JSON
             RuntimeApiServer.Result text = api.invoke("\"full\"", Duration.ofSeconds(60));
             RuntimeApiServer.Result array = api.invoke("[\"default\", \"full\"]", Duration.ofSeconds(30));
@@ -178,11 +239,9 @@ class PackagedFunctionIT {
         }
         // GIVEN Kit answers every subscriber upsert with 503
         kit.faults().inject(io.kitbridge.sim.Fault.always("POST", "/v4/subscribers", io.kitbridge.sim.FaultKind.STATUS, 503));
-        Map<String, String> provisionEnv = env("provision");
-        provisionEnv.put("KITBRIDGE_KIT_RETRY_DELAY", "20ms");
-        provisionEnv.put("KITBRIDGE_KIT_RETRY_MAX_DELAY", "50ms");
-        provisionEnv.put("KITBRIDGE_KIT_RETRY_JITTER", "5ms");
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda provision = PackagedLambda.start(api, provisionEnv)) {
+        try {
+            RuntimeApiServer api = deployment("provision").api();
+            PackagedLambda provision = deployment("provision").lambda();
             // WHEN a person is provisioned
             RuntimeApiServer.Result down = api.invoke("{\"email\": \"down@example.com\"}", Duration.ofSeconds(60));
             // THEN the caller sees KitUnavailable (and can retry: every call is idempotent)
@@ -195,9 +254,9 @@ class PackagedFunctionIT {
     @Test
     void should_show_why_the_handler_matters_when_funqys_own_handler_reports_its_wrapper_class() throws Exception {
         // GIVEN lookup run with Funqy's FunqyStreamHandler instead of kitbridge's handler (evidence, not a mode we ship)
-        Map<String, String> funqy = env("lookup");
-        funqy.put("_HANDLER", PackagedLambda.FUNQY_HANDLER);
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, funqy)) {
+        {
+            RuntimeApiServer api = deployment("lookup-funqy").api();
+            PackagedLambda lookup = deployment("lookup-funqy").lambda();
             // WHEN the person is unknown
             RuntimeApiServer.Result missing = api.invoke("{\"email\": \"ghost@example.com\"}", Duration.ofSeconds(60));
             // THEN the runtime interface client reports Funqy's wrapper class, with our type only in the message
@@ -211,40 +270,45 @@ class PackagedFunctionIT {
     void should_write_json_log_lines_and_valid_emf_metrics_when_packaged_functions_run_in_the_production_format()
             throws Exception {
         StringBuilder logs = new StringBuilder();
-        Path task = PackagedLambda.unpack(Path.of("target/function.zip"));
         // GIVEN a signed webhook endpoint (setup) and a subscriber
         long id = kit.admin().createSubscriber("metrics@example.com", "Metrics");
-        Map<String, String> setupEnv = env("setup");
-        setupEnv.put("KITBRIDGE_WEBHOOK_BASE_URL", "https://hooks.example.com");
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda setup = PackagedLambda.start(api, setupEnv, task)) {
-            assertFalse(api.invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60)).error(), setup.output());
-            logs.append(setup.output());
+        {
+            Deployment setup = deployment("setup");
+            int mark = setup.mark();
+            assertFalse(setup.api().invoke("{\"webhooks\": \"signed\"}", Duration.ofSeconds(60)).error(), setup.lambda().output());
+            logs.append(setup.outputSince(mark));
         }
         // WHEN provision meets a 429 (permits, waits, Kit429s, Errors by type) ...
         kit.faults().inject(io.kitbridge.sim.Fault.once("POST", "/v4/subscribers", io.kitbridge.sim.FaultKind.RATE_LIMIT, 1));
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda provision = PackagedLambda.start(api, env("provision"), task)) {
+        try {
+            RuntimeApiServer api = deployment("provision").api();
+            PackagedLambda provision = deployment("provision").lambda();
+            int mark = deployment("provision").mark();
             RuntimeApiServer.Result throttled = api.invoke("{\"email\": \"m1@example.com\"}", Duration.ofSeconds(60));
             assertType("KitRateLimited", throttled, provision);
             RuntimeApiServer.Result after = api.invoke("{\"email\": \"m1@example.com\"}", Duration.ofSeconds(60));
             assertFalse(after.error(), after.body() + provision.output());
-            logs.append(provision.output());
+            logs.append(deployment("provision").outputSince(mark));
         } finally {
             kit.faults().clear();
         }
         // ... lookup fails with NotFound, a full sync runs page by page ...
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda lookup = PackagedLambda.start(api, env("lookup"), task)) {
-            assertTrue(api.invoke("{\"email\": \"nobody-here@example.com\"}", Duration.ofSeconds(60)).error());
-            logs.append(lookup.output());
+        {
+            Deployment lookup = deployment("lookup");
+            int mark = lookup.mark();
+            assertTrue(lookup.api().invoke("{\"email\": \"nobody-here@example.com\"}", Duration.ofSeconds(60)).error());
+            logs.append(lookup.outputSince(mark));
         }
-        Map<String, String> syncEnv = env("sync-page");
-        syncEnv.put("KITBRIDGE_SYNC_PAGE_SIZE", "2");
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda sync = PackagedLambda.start(api, syncEnv, task)) {
+        {
+            RuntimeApiServer api = deployment("sync-page").api();
+            PackagedLambda sync = deployment("sync-page").lambda();
+            int mark = deployment("sync-page").mark();
             JsonNode out = JSON.readTree(api.invoke("{\"account\": \"default\", \"mode\": \"full\"}", Duration.ofSeconds(60)).body());
             for (int i = 0; i < 50 && !out.path("done").asBoolean(); i++) {
                 out = JSON.readTree(api.invoke(JSON.writeValueAsString(out), Duration.ofSeconds(60)).body());
             }
             assertEquals("completed", out.path("outcome").asText(), out + sync.output());
-            logs.append(sync.output());
+            logs.append(deployment("sync-page").outputSince(mark));
         }
         // ... and webhook deliveries are applied, duplicated, stale and rejected
         String secret = KitWorld.client(Dynalite.shared().endpoint()).getItem(b -> b.tableName(tables.connections())
@@ -253,7 +317,10 @@ class PackagedFunctionIT {
         java.time.Instant now = java.time.Instant.now();
         String applied = delivery("m-1", "subscriber.subscriber_unsubscribe", now, id, "cancelled");
         String stale = delivery("m-2", "subscriber.subscriber_activate", now.minus(Duration.ofDays(1)), id, "active");
-        try (RuntimeApiServer api = new RuntimeApiServer(); PackagedLambda hooks = PackagedLambda.start(api, env("webhook-handler"), task)) {
+        {
+            RuntimeApiServer api = deployment("webhook-handler").api();
+            PackagedLambda hooks = deployment("webhook-handler").lambda();
+            int mark = deployment("webhook-handler").mark();
             for (String body : java.util.List.of(applied, applied, stale)) {
                 RuntimeApiServer.Result r = api.invoke(JSON.writeValueAsString(signedEvent(body, secret)), Duration.ofSeconds(60));
                 assertEquals(200, JSON.readTree(r.body()).path("statusCode").asInt(), r.body() + hooks.output());
@@ -261,7 +328,7 @@ class PackagedFunctionIT {
             RuntimeApiServer.Result forged = api.invoke(JSON.writeValueAsString(signedEvent(applied, "wrong-secret-123")),
                     Duration.ofSeconds(30));
             assertEquals(401, JSON.readTree(forged.body()).path("statusCode").asInt(), forged.body());
-            logs.append(hooks.output());
+            logs.append(deployment("webhook-handler").outputSince(mark));
         }
 
         // THEN every line the functions wrote is a JSON object
