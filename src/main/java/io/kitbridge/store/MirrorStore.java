@@ -177,7 +177,7 @@ public class MirrorStore {
             List<MirrorRecord.RecentAudit> audits = new ArrayList<>(existing == null ? List.of() : existing.recentAudits());
             audits.add(recentAudit(audit.apply(existing, result)));
             MirrorRecord record = keepAudits(merged.withRecentEvents(remember(existing, eventKey, expiresAtSeconds,
-                    nowSeconds)), audits);
+                    nowSeconds)), audits, true);
             if (putEventIfUnchanged(record, existing, eventKey, nowSeconds)) {
                 return new EventApplied(false, existing, result, record);
             }
@@ -243,7 +243,10 @@ public class MirrorStore {
                 .max(java.util.Comparator.comparingLong(MirrorRecord::updatedAt));
     }
 
-    /** Unconditional write (provision / deprovision results, which come straight from Kit). */
+    /**
+     * Unconditional write of a whole item (tests seed records with it): what the item remembers — webhook events
+     * applied, audit entries kept on it — is replaced by the record's. Writers of live records use {@link #merge}.
+     */
     public void put(MirrorRecord record) {
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)));
     }
@@ -323,7 +326,8 @@ public class MirrorStore {
         Map<String, MirrorRecord.RecentAudit> audits = new java.util.LinkedHashMap<>();
         expected.recentAudits().forEach(a -> audits.put(a.id(), a));
         record.recentAudits().forEach(a -> audits.put(a.id(), a));
-        return keepAudits(record.withRecentEvents(events), new ArrayList<>(audits.values()));
+        // moved only when the email changed (rare): one PutItem each, the writers here have no BatchWriteItem
+        return keepAudits(record.withRecentEvents(events), new ArrayList<>(audits.values()), false);
     }
 
     /**
@@ -331,7 +335,7 @@ public class MirrorStore {
      * all but the last when there are more than {@link #MAX_RECENT_AUDITS}, and those filed under another subject
      * than the record's (its email changed: {@link #history} finds kept entries through the record's email).
      */
-    private MirrorRecord keepAudits(MirrorRecord record, List<MirrorRecord.RecentAudit> audits) {
+    private MirrorRecord keepAudits(MirrorRecord record, List<MirrorRecord.RecentAudit> audits, boolean batched) {
         long nowSeconds = clock.millis() / 1000;
         String subject = subject(record);
         List<MirrorRecord.RecentAudit> live = audits.stream().filter(a -> a.expiresAt() > nowSeconds).toList();
@@ -345,7 +349,11 @@ public class MirrorStore {
         }
         if (!moved.isEmpty()) {
             // same item keys as before if this write loses a race and the next attempt moves them again
-            writeAuditItems(record.account(), moved);
+            if (batched) {
+                writeAuditItems(record.account(), moved);
+            } else {
+                moved.forEach(a -> writeAuditItems(record.account(), List.of(a)));
+            }
         }
         return record.withRecentAudits(kept);
     }
@@ -363,7 +371,10 @@ public class MirrorStore {
         return clock.instant().plus(auditConfig.retention()).getEpochSecond();
     }
 
-    /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. */
+    /**
+     * BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. Replaces whole
+     * items like {@link #put}: only for records that carry what their items remember.
+     */
     public int putAll(List<MirrorRecord> records) {
         int written = 0;
         for (int i = 0; i < records.size(); i += BATCH_LIMIT) {

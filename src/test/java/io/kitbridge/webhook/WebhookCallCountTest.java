@@ -233,6 +233,27 @@ class WebhookCallCountTest {
     }
 
     @Test
+    void should_keep_each_entry_in_the_history_of_its_address_when_an_event_changes_the_persons_email() {
+        // GIVEN a person whose first event is audited under their address
+        long id = IDS.incrementAndGet();
+        String oldEmail = "n" + id + "@example.com";
+        String newEmail = "moved" + id + "@example.com";
+        signed(activate(id, UUID.randomUUID().toString()));
+        // WHEN Kit delivers a newer event with a new address
+        Calls change = calls(() -> signed(signedBody(List.of(signedEvent(UUID.randomUUID().toString(),
+                "subscriber.subscriber_activate", TestClock.current().instant(), subscriber(id, newEmail, "active", null),
+                null)))));
+        // THEN the entry filed under the old address moves to an audit item first (history finds kept entries
+        // through the item's current address), and each address's history shows its own entries
+        assertEquals(1, body(change.response).getInt("applied"), change.response.asString());
+        assertEquals(Map.of("GetItem", 1, "PutItem:audit", 1, "PutItem:mirror", 1), change.byKind, change.toString());
+        assertEquals(1, mirror.history(ACCOUNT, oldEmail, 10).size());
+        List<AuditEntry> moved = mirror.history(ACCOUNT, newEmail, 10);
+        assertEquals(1, moved.size());
+        assertEquals(Map.of("email", newEmail), moved.get(0).after());
+    }
+
+    @Test
     void should_cost_one_batch_read_one_write_per_event_and_a_batch_of_audits_when_a_delivery_carries_100_events() {
         // GIVEN a delivery of 100 events for 40 people (new and known)
         List<Map<String, Object>> events = new ArrayList<>();
