@@ -30,8 +30,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Runs the events of one delivery. An actionable event (known type, identified subscriber) is deduplicated and
  * applied by one conditional write on the subscriber's mirror item that also carries its audit entry ({@link
  * MirrorUpdater#apply}); every subscriber the delivery names is read first in one BatchGetItem, and each write's
- * result is the next event's read, so the common case costs one write per event plus one read per delivery. Events of one subscriber run in event-time order; different subscribers run
- * concurrently. Events we only keep (unknown type, no subscriber) take the control-table claim path: claimed
+ * result is the next event's read, so the common case costs one write per event plus one read per delivery.
+ * Events of one subscriber run in event-time order; different subscribers run concurrently. Events we only keep (unknown type, no subscriber) take the control-table claim path: claimed
  * (an event claimed elsewhere gets 503 + Retry-After for the rest of that claim's lease), kept, marked done.
  * A dependency failure surfaces as {@link WebhookUnavailable} (503: Kit retries; what was applied is remembered
  * on the item, so the retry answers it as a duplicate).
