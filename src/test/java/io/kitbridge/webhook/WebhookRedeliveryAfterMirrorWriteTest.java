@@ -28,9 +28,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guards the bug where a whole-item write of a subscriber's mirror record by another writer (provision, SCIM, a
- * record built from Kit's answer) dropped the item's {@code recentEvents} — the webhook events already applied to
- * it — so Kit's redelivery of such an event after that write was applied and audited a second time (issue 19).
+ * Guards the bug where a whole-item write of a subscriber's mirror record by another writer dropped the item's
+ * {@code recentEvents} — the webhook events already applied to it — so Kit's redelivery of such an event after that
+ * write was applied and audited a second time (issue 19). A record built without the item's memory (as SCIM's email
+ * and group writes build theirs) lost it before {@code MirrorStore.putIfUnchanged} kept it; provision's merge kept it
+ * already, and the first test holds it to that.
  */
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = @ResourceArg(name = "function", value = "webhook-handler"))
