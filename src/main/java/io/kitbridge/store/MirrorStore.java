@@ -67,7 +67,7 @@ public class MirrorStore {
      */
     static final int MAX_RECENT_EVENTS = 64;
     /**
-     * Audit entries kept on one subscriber item at most (about 300 bytes each: every write of the item pays for
+     * Audit entries kept on one subscriber item at most (about 325 bytes each: every write of the item pays for
      * them in write units). One more moves them all to audit items of their own in one BatchWriteItem, so a person
      * with a steady stream of events costs 1 extra call per this many events.
      */
@@ -579,7 +579,7 @@ public class MirrorStore {
      * skipped (TTL deletes late, dynalite never).
      */
     public List<AuditEntry> history(String account, String email, int limit) {
-        String subject = normalizeEmail(email);
+        String subject = String.valueOf(normalizeEmail(email)); // entries without one are filed under "null"
         List<MirrorRecord> holders = new ArrayList<>();
         if (subject.startsWith("id:")) {
             try {
