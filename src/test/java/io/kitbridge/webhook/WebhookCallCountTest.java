@@ -254,7 +254,7 @@ class WebhookCallCountTest {
     }
 
     @Test
-    void should_cost_one_batch_read_one_write_per_event_and_a_batch_of_audits_when_a_delivery_carries_100_events() {
+    void should_cost_one_batch_read_and_one_write_per_event_carrying_its_audit_when_a_delivery_carries_100_events() {
         // GIVEN a delivery of 100 events for 40 people (new and known)
         List<Map<String, Object>> events = new ArrayList<>();
         Instant t = TestClock.current().instant().minusSeconds(600);
