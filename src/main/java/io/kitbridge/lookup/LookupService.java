@@ -60,7 +60,7 @@ public class LookupService {
         if (Boolean.TRUE.equals(request.history()) && record.email() != null) {
             int limit = request.historyLimit() == null ? DEFAULT_HISTORY
                     : Math.max(1, Math.min(MAX_HISTORY, request.historyLimit()));
-            history = mirror.history(account, record.email(), limit);
+            history = mirror.history(account, record, limit);
         }
         return new LookupResult(account, record.subscriberId(), record.email(), record.firstName(), record.state(),
                 record.fields(), record.tags(), Instant.ofEpochMilli(record.updatedAt()).toString(), record.source(), history);

@@ -110,7 +110,8 @@ public final class MirrorMerge {
         String runId = obs.runId() != null ? obs.runId() : existing == null ? null : existing.lastSeenSync();
         return new Result(new MirrorRecord(obs.account(), obs.subscriberId(), email, firstName, state, fields, names, ids,
                 updatedAt, obs.source(), hash, runId, eventAt, times, newBaseline,
-                existing == null ? Map.of() : existing.recentEvents()), profileApplies, applied,
+                existing == null ? Map.of() : existing.recentEvents(),
+                existing == null ? List.of() : existing.recentAudits()), profileApplies, applied,
                 contentChanged);
     }
 

@@ -11,12 +11,15 @@ import java.util.Map;
  * never replaces a part observed later (see {@link MirrorMerge}). {@code recentEvents}: dedupe keys of the webhook
  * events applied to this record, each with its expiry (epoch seconds) — the dedupe lives on the item the event
  * changes, so one conditional write both deduplicates and applies (bounded, see {@link MirrorStore#applyEvent}).
+ * {@code recentAudits}: the audit entries of the latest webhook events, written in the same conditional write as the
+ * change they record (so an applied event costs no separate audit write); {@link MirrorStore#history} reads them
+ * with the person's other entries, and past a bound they move to audit items of their own.
  */
 @RegisterForReflection
 public record MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
         Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
         String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt,
-        Map<String, Long> recentEvents) {
+        Map<String, Long> recentEvents, List<RecentAudit> recentAudits) {
 
     public static final String SOURCE_SYNC = "sync";
     public static final String SOURCE_WEBHOOK = "webhook";
@@ -27,6 +30,24 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     public MirrorRecord {
         tagAt = tagAt == null ? Map.of() : Map.copyOf(tagAt);
         recentEvents = recentEvents == null ? Map.of() : Map.copyOf(recentEvents);
+        recentAudits = recentAudits == null ? List.of() : List.copyOf(recentAudits);
+    }
+
+    /**
+     * An audit entry kept on the subscriber's item: {@code id} names the audit item it becomes when moved out (so
+     * moving it twice writes the same item), {@code expiresAt} (epoch s) is its retention.
+     */
+    @RegisterForReflection
+    public record RecentAudit(String id, long expiresAt, AuditEntry entry) {
+    }
+
+    /** A record with these remembered events and no audit entries kept on it. */
+    public MirrorRecord(String account, long subscriberId, String email, String firstName, String state,
+            Map<String, String> fields, List<String> tags, List<Long> tagIds, long updatedAt, String source,
+            String contentHash, String lastSeenSync, long eventAt, Map<Long, Long> tagAt, long tagsAt,
+            Map<String, Long> recentEvents) {
+        this(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source, contentHash,
+                lastSeenSync, eventAt, tagAt, tagsAt, recentEvents, List.of());
     }
 
     /** A record with no webhook event remembered on it. */
@@ -40,13 +61,19 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     /** This record remembering other webhook events (the same content and version). */
     public MirrorRecord withRecentEvents(Map<String, Long> events) {
         return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
-                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, events);
+                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, events, recentAudits);
+    }
+
+    /** This record keeping other audit entries (the same content and version). */
+    public MirrorRecord withRecentAudits(List<RecentAudit> audits) {
+        return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, updatedAt, source,
+                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, recentEvents, audits);
     }
 
     /** This record as a newer version (a write that changes only what is remembered still bumps the version). */
     public MirrorRecord withUpdatedAt(long version) {
         return new MirrorRecord(account, subscriberId, email, firstName, state, fields, tags, tagIds, version, source,
-                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, recentEvents);
+                contentHash, lastSeenSync, eventAt, tagAt, tagsAt, recentEvents, recentAudits);
     }
 
     /** A record whose tags were all observed together with the profile (at {@code eventAt}). */

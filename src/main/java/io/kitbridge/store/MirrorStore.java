@@ -50,6 +50,7 @@ public class MirrorStore {
     static final String TAG_AT = "tagAt";
     static final String TAGS_AT = "tagsAt";
     static final String RECENT_EVENTS = "recentEvents";
+    static final String RECENT_AUDITS = "recentAudits";
     static final String AT = "at";
     static final String ACTION = "action";
     static final String OUTCOME = "outcome";
@@ -65,6 +66,12 @@ public class MirrorStore {
      * for timed events (equal or older observations change nothing).
      */
     static final int MAX_RECENT_EVENTS = 64;
+    /**
+     * Audit entries kept on one subscriber item at most (about 325 bytes each: every write of the item pays for
+     * them in write units). One more moves them all to audit items of their own in one BatchWriteItem, so a person
+     * with a steady stream of events costs 1 extra call per this many events.
+     */
+    static final int MAX_RECENT_AUDITS = 8;
     private static final int MAX_BATCH_ATTEMPTS = 8;
     private static final int MAX_MERGE_ATTEMPTS = 8;
 
@@ -140,17 +147,20 @@ public class MirrorStore {
     }
 
     /**
-     * Deduplicates and applies one webhook event in one conditional PutItem on the subscriber's item: the event's
-     * dedupe key is remembered on the item ({@code recentEvents}, until {@code expiresAtSeconds}), and the write is
-     * conditioned on the version read (so on its observation times: {@link MirrorMerge}'s ordering rule holds) and on
-     * the key not being remembered yet. The event is recorded even when it changes nothing, so Kit's retry is
-     * answered as a duplicate. Contention (another writer in between) re-reads and re-merges.
+     * Deduplicates, applies and audits one webhook event in one conditional PutItem on the subscriber's item: the
+     * event's dedupe key is remembered on the item ({@code recentEvents}, until {@code expiresAtSeconds}), its audit
+     * entry is kept on it ({@code recentAudits}, read by {@link #history}), and the write is conditioned on the
+     * version read (so on its observation times: {@link MirrorMerge}'s ordering rule holds) and on the key not being
+     * remembered yet. The event is recorded even when it changes nothing, so Kit's retry is answered as a duplicate.
+     * Contention (another writer in between) re-reads and re-merges.
      *
-     * @param read the record as just read (empty: absent), or null to read it first
+     * @param read  the record as just read (empty: absent), or null to read it first
+     * @param audit the entry for the event, from the record it was merged into and the merge
      * @return the record written ({@code after}), which the caller may pass as {@code read} for the person's next event
      */
     public EventApplied applyEvent(String account, long subscriberId, Optional<MirrorRecord> read, String eventKey,
-            long expiresAtSeconds, java.util.function.Function<MirrorRecord, MirrorObservation> observation) {
+            long expiresAtSeconds, java.util.function.Function<MirrorRecord, MirrorObservation> observation,
+            java.util.function.BiFunction<MirrorRecord, MirrorMerge.Result, AuditEntry> audit) {
         MirrorRecord existing = read != null ? read.orElse(null) : get(account, subscriberId).orElse(null);
         for (int attempt = 1; ; attempt++) {
             long nowSeconds = clock.millis() / 1000;
@@ -164,7 +174,10 @@ public class MirrorStore {
             }
             MirrorRecord merged = result.write() ? result.record()
                     : existing.withUpdatedAt(Math.max(clock.millis(), existing.updatedAt() + 1));
-            MirrorRecord record = merged.withRecentEvents(remember(existing, eventKey, expiresAtSeconds, nowSeconds));
+            List<MirrorRecord.RecentAudit> audits = new ArrayList<>(existing == null ? List.of() : existing.recentAudits());
+            audits.add(recentAudit(audit.apply(existing, result)));
+            MirrorRecord record = keepAudits(merged.withRecentEvents(remember(existing, eventKey, expiresAtSeconds,
+                    nowSeconds)), audits, true);
             if (putEventIfUnchanged(record, existing, eventKey, nowSeconds)) {
                 return new EventApplied(false, existing, result, record);
             }
@@ -230,7 +243,10 @@ public class MirrorStore {
                 .max(java.util.Comparator.comparingLong(MirrorRecord::updatedAt));
     }
 
-    /** Unconditional write (provision / deprovision results, which come straight from Kit). */
+    /**
+     * Unconditional write of a whole item (tests seed records with it): what the item remembers — webhook events
+     * applied, audit entries kept on it — is replaced by the record's. Writers of live records use {@link #merge}.
+     */
     public void put(MirrorRecord record) {
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)));
     }
@@ -271,7 +287,8 @@ public class MirrorStore {
      * version read ({@code expected}; null = still absent). False: someone wrote in between — re-read and retry,
      * so two concurrent events for one person never lose each other's change.
      */
-    public boolean putIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+    public boolean putIfUnchanged(MirrorRecord given, MirrorRecord expected) {
+        MirrorRecord record = expected == null ? given : keepingRemembered(given, expected);
         try {
             if (expected == null) {
                 dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
@@ -297,7 +314,67 @@ public class MirrorStore {
         }
     }
 
-    /** BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. */
+    /**
+     * What the stored item remembers survives a whole-item write built without it (a SCIM change, a record built
+     * from Kit's answer): the webhook events applied to it (else Kit's redelivery after that write would be applied
+     * again) and the audit entries kept on it. Exact, because the write is conditioned on the item being
+     * {@code expected}.
+     */
+    private MirrorRecord keepingRemembered(MirrorRecord record, MirrorRecord expected) {
+        Map<String, Long> events = new HashMap<>(expected.recentEvents());
+        events.putAll(record.recentEvents());
+        Map<String, MirrorRecord.RecentAudit> audits = new java.util.LinkedHashMap<>();
+        expected.recentAudits().forEach(a -> audits.put(a.id(), a));
+        record.recentAudits().forEach(a -> audits.put(a.id(), a));
+        // moved only when the email changed (rare): one PutItem each, the writers here have no BatchWriteItem
+        return keepAudits(record.withRecentEvents(events), new ArrayList<>(audits.values()), false);
+    }
+
+    /**
+     * The record keeping these audit entries, except expired ones and — moved first to audit items of their own —
+     * all but the last when there are more than {@link #MAX_RECENT_AUDITS}, and those filed under another subject
+     * than the record's (its email changed: {@link #history} finds kept entries through the record's email).
+     */
+    private MirrorRecord keepAudits(MirrorRecord record, List<MirrorRecord.RecentAudit> audits, boolean batched) {
+        long nowSeconds = clock.millis() / 1000;
+        String subject = subject(record);
+        List<MirrorRecord.RecentAudit> live = audits.stream().filter(a -> a.expiresAt() > nowSeconds).toList();
+        List<MirrorRecord.RecentAudit> kept = new ArrayList<>();
+        List<MirrorRecord.RecentAudit> moved = new ArrayList<>();
+        for (int i = 0; i < live.size(); i++) {
+            MirrorRecord.RecentAudit a = live.get(i);
+            boolean last = i == live.size() - 1;
+            boolean ours = subject.equals(normalizeEmail(a.entry().email()));
+            (ours && (last || live.size() <= MAX_RECENT_AUDITS) ? kept : moved).add(a);
+        }
+        if (!moved.isEmpty()) {
+            // same item keys as before if this write loses a race and the next attempt moves them again
+            if (batched) {
+                writeAuditItems(record.account(), moved);
+            } else {
+                moved.forEach(a -> writeAuditItems(record.account(), List.of(a)));
+            }
+        }
+        return record.withRecentAudits(kept);
+    }
+
+    private static String subject(MirrorRecord r) {
+        return r.email() == null || r.email().isBlank() ? "id:" + r.subscriberId() : normalizeEmail(r.email());
+    }
+
+    private MirrorRecord.RecentAudit recentAudit(AuditEntry entry) {
+        AuditEntry stamped = entry.at() != null ? entry : entry.withAt(AuditEntry.time(clock.millis()));
+        return new MirrorRecord.RecentAudit(UUID.randomUUID().toString(), auditExpiry(), stamped);
+    }
+
+    private long auditExpiry() {
+        return clock.instant().plus(auditConfig.retention()).getEpochSecond();
+    }
+
+    /**
+     * BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff. Returns items written. Replaces whole
+     * items like {@link #put}: only for records that carry what their items remember.
+     */
     public int putAll(List<MirrorRecord> records) {
         int written = 0;
         for (int i = 0; i < records.size(); i += BATCH_LIMIT) {
@@ -435,30 +512,39 @@ public class MirrorStore {
     // ---------------------------------------------------------------- audit
 
     public void audit(String account, AuditEntry entry) {
-        Map<String, AttributeValue> item = auditItem(account, entry);
+        Map<String, AttributeValue> item = auditItem(account, recentAudit(entry));
         dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
     }
 
-    /** Audit entries of one piece of work (a webhook delivery) in BatchWriteItem calls of 25: one call, not one each. */
-    public void auditAll(String account, List<AuditEntry> entries) {
-        if (entries.size() == 1) {
-            audit(account, entries.get(0));
+    /** Kept entries moved to audit items of their own: one PutItem, or BatchWriteItem calls of 25. */
+    private void writeAuditItems(String account, List<MirrorRecord.RecentAudit> audits) {
+        if (audits.size() == 1) {
+            Map<String, AttributeValue> item = auditItem(account, audits.get(0));
+            dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
             return;
         }
-        for (int i = 0; i < entries.size(); i += BATCH_LIMIT) {
+        for (int i = 0; i < audits.size(); i += BATCH_LIMIT) {
             List<WriteRequest> chunk = new ArrayList<>();
-            for (AuditEntry e : entries.subList(i, Math.min(entries.size(), i + BATCH_LIMIT))) {
-                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(auditItem(account, e)).build()).build());
+            for (MirrorRecord.RecentAudit a : audits.subList(i, Math.min(audits.size(), i + BATCH_LIMIT))) {
+                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(auditItem(account, a)).build()).build());
             }
             writeBatch(chunk);
         }
     }
 
-    private Map<String, AttributeValue> auditItem(String account, AuditEntry entry) {
-        String at = entry.at() != null ? entry.at() : AuditEntry.time(clock.millis());
-        Map<String, AttributeValue> item = new HashMap<>();
+    private static Map<String, AttributeValue> auditItem(String account, MirrorRecord.RecentAudit audit) {
+        Map<String, AttributeValue> item = auditAttributes(audit);
         item.put(Attr.ACCOUNT, Items.s(account));
-        item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(entry.email()) + "#" + at + "#" + UUID.randomUUID()));
+        item.put(Attr.SK, Items.s(AUDIT_PREFIX + normalizeEmail(audit.entry().email()) + "#" + audit.entry().at() + "#"
+                + audit.id()));
+        return item;
+    }
+
+    /** An audit entry's attributes: on its own item, or in the subscriber item's {@code recentAudits}. */
+    private static Map<String, AttributeValue> auditAttributes(MirrorRecord.RecentAudit audit) {
+        AuditEntry entry = audit.entry();
+        String at = entry.at();
+        Map<String, AttributeValue> item = new HashMap<>();
         item.put(AT, Items.s(at));
         item.put(ACTION, Items.s(entry.action()));
         item.put(EMAIL, Items.s(normalizeEmail(entry.email())));
@@ -476,26 +562,75 @@ public class MirrorStore {
         if (entry.detail() != null) {
             item.put(DETAIL, Items.s(entry.detail()));
         }
-        item.put(Attr.EXPIRES_AT, Items.n(clock.instant().plus(auditConfig.retention()).getEpochSecond()));
+        item.put(Attr.EXPIRES_AT, Items.n(audit.expiresAt()));
         return item;
     }
 
-    /** Newest first; entries past kitbridge.audit.retention are skipped (TTL deletes late, dynalite never). */
+    private static AuditEntry auditEntry(Map<String, AttributeValue> item) {
+        return new AuditEntry(Items.strOr(item, AT, ""), Items.strOr(item, ACTION, ""),
+                Items.strOr(item, EMAIL, ""), Items.num(item, SUBSCRIBER_ID).orElse(null), Items.strOr(item, OUTCOME, ""),
+                Items.strOr(item, ACTOR, ""), item.containsKey(BEFORE) ? Items.stringMapOf(item, BEFORE) : null,
+                item.containsKey(AFTER) ? Items.stringMapOf(item, AFTER) : null, Items.str(item, DETAIL).orElse(null));
+    }
+
+    /**
+     * Newest first: the audit items of this subject and the entries kept on the subscriber items filed under it
+     * (found through the email index; {@code id:<n>} subjects by id). Entries past kitbridge.audit.retention are
+     * skipped (TTL deletes late, dynalite never).
+     */
     public List<AuditEntry> history(String account, String email, int limit) {
+        String subject = String.valueOf(normalizeEmail(email)); // entries without one are filed under "null"
+        List<MirrorRecord> holders = new ArrayList<>();
+        if (subject.startsWith("id:")) {
+            try {
+                get(account, Long.parseLong(subject.substring(3))).ifPresent(holders::add);
+            } catch (NumberFormatException notAnId) {
+                // an "id:" subject that is no id has nothing kept on an item
+            }
+        } else {
+            dynamo.query(b -> b.tableName(tables.mirror()).indexName(Attr.MIRROR_EMAIL_INDEX)
+                    .keyConditionExpression("#ek = :ek")
+                    .expressionAttributeNames(Map.of("#ek", Attr.EMAIL_KEY))
+                    .expressionAttributeValues(Map.of(":ek", Items.s(account + "#" + subject))))
+                    .items().forEach(item -> holders.add(fromItem(item)));
+        }
+        return history(account, subject, holders, limit);
+    }
+
+    /** {@link #history} of the person of {@code record} as just read (its kept entries need no further read). */
+    public List<AuditEntry> history(String account, MirrorRecord record, int limit) {
+        return history(account, subject(record), List.of(record), limit);
+    }
+
+    private List<AuditEntry> history(String account, String subject, List<MirrorRecord> holders, int limit) {
+        long nowSeconds = clock.instant().getEpochSecond();
+        Map<String, MirrorRecord.RecentAudit> byId = new HashMap<>();
+        holders.forEach(r -> r.recentAudits().stream()
+                .filter(a -> a.expiresAt() > nowSeconds && subject.equals(normalizeEmail(a.entry().email())))
+                .forEach(a -> byId.put(a.id(), a)));
+        auditItems(account, subject, limit).forEach(a -> byId.putIfAbsent(a.id(), a));
+        return byId.values().stream()
+                .sorted(java.util.Comparator.comparing((MirrorRecord.RecentAudit a) -> a.entry().at())
+                        .thenComparing(MirrorRecord.RecentAudit::id).reversed())
+                .limit(limit).map(MirrorRecord.RecentAudit::entry).toList();
+    }
+
+    /** The newest audit items of a subject (an entry moved off its subscriber item keeps its id: the key's tail). */
+    private List<MirrorRecord.RecentAudit> auditItems(String account, String subject, int limit) {
         QueryResponse page = dynamo.query(b -> b.tableName(tables.mirror())
                 .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
                 .filterExpression("attribute_not_exists(#expiresAt) OR #expiresAt > :now")
                 .expressionAttributeNames(Map.of("#account", Attr.ACCOUNT, "#sk", Attr.SK, "#expiresAt", Attr.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":account", Items.s(account),
-                        ":prefix", Items.s(AUDIT_PREFIX + normalizeEmail(email) + "#"),
+                        ":prefix", Items.s(AUDIT_PREFIX + subject + "#"),
                         ":now", Items.n(clock.instant().getEpochSecond())))
                 .scanIndexForward(false)
                 .limit(limit));
-        return page.items().stream().map(item -> new AuditEntry(Items.strOr(item, AT, ""), Items.strOr(item, ACTION, ""),
-                Items.strOr(item, EMAIL, ""), Items.num(item, SUBSCRIBER_ID).orElse(null), Items.strOr(item, OUTCOME, ""),
-                Items.strOr(item, ACTOR, ""), item.containsKey(BEFORE) ? Items.stringMapOf(item, BEFORE) : null,
-                item.containsKey(AFTER) ? Items.stringMapOf(item, AFTER) : null, Items.str(item, DETAIL).orElse(null)))
-                .toList();
+        return page.items().stream().map(item -> {
+            String sk = Items.strOr(item, Attr.SK, "");
+            return new MirrorRecord.RecentAudit(sk.substring(sk.lastIndexOf('#') + 1),
+                    Items.numOr(item, Attr.EXPIRES_AT, Long.MAX_VALUE), auditEntry(item));
+        }).toList();
     }
 
     // ---------------------------------------------------------------- mapping
@@ -553,6 +688,11 @@ public class MirrorStore {
             r.recentEvents().forEach((key, expires) -> recent.put(key, Items.n(expires)));
             item.put(RECENT_EVENTS, AttributeValue.fromM(recent));
         }
+        if (!r.recentAudits().isEmpty()) {
+            Map<String, AttributeValue> audits = new HashMap<>();
+            r.recentAudits().forEach(a -> audits.put(a.id(), AttributeValue.fromM(auditAttributes(a))));
+            item.put(RECENT_AUDITS, AttributeValue.fromM(audits));
+        }
         return item;
     }
 
@@ -572,12 +712,21 @@ public class MirrorStore {
         if (recent != null && recent.hasM()) {
             recent.m().forEach((key, expires) -> recentEvents.put(key, Long.parseLong(expires.n())));
         }
+        List<MirrorRecord.RecentAudit> recentAudits = new ArrayList<>();
+        AttributeValue audits = item.get(RECENT_AUDITS);
+        if (audits != null && audits.hasM()) {
+            audits.m().forEach((id, a) -> recentAudits.add(new MirrorRecord.RecentAudit(id,
+                    Items.numOr(a.m(), Attr.EXPIRES_AT, Long.MAX_VALUE), auditEntry(a.m()))));
+            // oldest first, the order they were written in (ties: by id, so every reader sees one order)
+            recentAudits.sort(java.util.Comparator.comparing((MirrorRecord.RecentAudit a) -> a.entry().at())
+                    .thenComparing(MirrorRecord.RecentAudit::id));
+        }
         return new MirrorRecord(Items.strOr(item, Attr.ACCOUNT, ""), Items.numOr(item, SUBSCRIBER_ID, 0),
                 Items.str(item, EMAIL).orElse(null), Items.str(item, FIRST_NAME).orElse(null),
                 Items.strOr(item, STATE, "unknown"), Items.stringMapOf(item, FIELDS), Items.stringListOf(item, TAGS), tagIds,
                 Items.numOr(item, Attr.UPDATED_AT, 0), Items.strOr(item, SOURCE, ""), Items.str(item, HASH).orElse(null),
                 Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0), tagAt,
-                Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)), recentEvents);
+                Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)), recentEvents, recentAudits);
     }
 
     private static void sleep(long millis) {

@@ -1,7 +1,6 @@
 package io.kitbridge.webhook;
 
 import io.kitbridge.common.InvocationDeadline;
-import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.webhook.MirrorUpdater.Outcome;
@@ -29,11 +28,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Runs the events of one delivery. An actionable event (known type, identified subscriber) is deduplicated and
- * applied by one conditional write on the subscriber's mirror item ({@link MirrorUpdater#apply}); every subscriber
- * the delivery names is read first in one BatchGetItem, and each write's result is the next event's read, so the
- * common case costs one write per event plus one read per delivery. The delivery's audit entries follow in
- * BatchWriteItem calls of 25. Events of one subscriber run in event-time order; different subscribers run
- * concurrently. Events we only keep (unknown type, no subscriber) take the control-table claim path: claimed
+ * applied by one conditional write on the subscriber's mirror item that also carries its audit entry ({@link
+ * MirrorUpdater#apply}); every subscriber the delivery names is read first in one BatchGetItem, and each write's
+ * result is the next event's read, so the common case costs one write per event plus one read per delivery.
+ * Events of one subscriber run in event-time order; different subscribers run concurrently. Events we only keep (unknown type, no subscriber) take the control-table claim path: claimed
  * (an event claimed elsewhere gets 503 + Retry-After for the rest of that claim's lease), kept, marked done.
  * A dependency failure surfaces as {@link WebhookUnavailable} (503: Kit retries; what was applied is remembered
  * on the item, so the retry answers it as a duplicate).
@@ -79,12 +77,11 @@ public class DeliveryProcessor {
             throw unavailable(e);
         }
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
-        List<AuditEntry> audits = java.util.Collections.synchronizedList(new ArrayList<>());
         RuntimeException failure = null;
         if (groups.size() == 1 || config.parallelism() <= 1) {
             for (List<InboundEvent> group : groups) {
                 try {
-                    runGroup(account, group, read, audits).forEach(o -> counts.merge(o, 1, Integer::sum));
+                    runGroup(account, group, read).forEach(o -> counts.merge(o, 1, Integer::sum));
                 } catch (WebhookUnavailable e) {
                     failure = failure == null ? e : failure;
                 }
@@ -93,8 +90,8 @@ public class DeliveryProcessor {
             Long until = deadline.current();
             List<Future<List<Outcome>>> futures = new ArrayList<>();
             for (List<InboundEvent> group : groups) {
-                futures.add(pool().submit(() -> until == null ? runGroup(account, group, read, audits)
-                        : deadline.within(until, () -> runGroup(account, group, read, audits))));
+                futures.add(pool().submit(() -> until == null ? runGroup(account, group, read)
+                        : deadline.within(until, () -> runGroup(account, group, read))));
             }
             for (Future<List<Outcome>> f : futures) {
                 try {
@@ -111,32 +108,13 @@ public class DeliveryProcessor {
                 }
             }
         }
-        writeAudits(account, audits, failure);
         if (failure != null) {
             throw failure; // every group finished first: nothing half-claimed is left behind
         }
         return counts;
     }
 
-    /** The delivery's audit entries, also when it failed part-way (what was applied stays applied). */
-    private void writeAudits(String account, List<AuditEntry> audits, RuntimeException failure) {
-        if (audits.isEmpty()) {
-            return;
-        }
-        try {
-            mirror.auditAll(account, List.copyOf(audits));
-        } catch (SdkException e) {
-            if (failure == null) {
-                throw unavailable(e);
-            }
-            // the store just failed the delivery too: the applied events' entries are lost with it (logged)
-            LOG.warnf("audit entries of %d webhook events of account %s not written: %s", audits.size(), account,
-                    e.getClass().getSimpleName());
-        }
-    }
-
-    private List<Outcome> runGroup(String account, List<InboundEvent> group, Map<Long, MirrorRecord> read,
-            List<AuditEntry> audits) {
+    private List<Outcome> runGroup(String account, List<InboundEvent> group, Map<Long, MirrorRecord> read) {
         List<Outcome> outcomes = new ArrayList<>(group.size());
         // the person's record as read for the delivery, then as each write left it (null: read it again)
         Optional<MirrorRecord> current = group.get(0).subscriber() == null ? null
@@ -153,9 +131,6 @@ public class DeliveryProcessor {
                 continue;
             }
             outcomes.add(applied.outcome());
-            if (applied.audit() != null) {
-                audits.add(applied.audit());
-            }
             current = Optional.ofNullable(applied.after());
         }
         return outcomes;

@@ -70,13 +70,13 @@ public class MirrorUpdater {
         }
     }
 
-    /** What applying one event did: its outcome, its audit entry (null for a duplicate) and the record after it. */
-    record Applied(Outcome outcome, AuditEntry audit, MirrorRecord after) {
+    /** What applying one event did: its outcome and the record after it. */
+    record Applied(Outcome outcome, MirrorRecord after) {
     }
 
     /**
-     * Deduplicates and applies one event in one conditional write on the subscriber's item ({@link
-     * MirrorStore#applyEvent}); the audit entry is returned for the caller to write with the delivery's others.
+     * Deduplicates, applies and audits one event in one conditional write on the subscriber's item ({@link
+     * MirrorStore#applyEvent}: the audit entry is kept on the item, written with the change it records).
      *
      * @param read the subscriber's record as read for this delivery (empty: absent), or null to read it
      */
@@ -92,15 +92,15 @@ public class MirrorUpdater {
         MirrorStore.EventApplied applied;
         try {
             applied = mirror.applyEvent(account, s.id(), read, ev.dedupeKey(), rememberUntilSeconds,
-                    existing -> observation(account, ev, existing, tagId, name));
+                    existing -> observation(account, ev, existing, tagId, name),
+                    (before, merge) -> audit(ev, before, merge, outcome(before, merge, tagId), name));
         } catch (MirrorStore.ConcurrentMirrorWrites busy) {
             throw new WebhookUnavailable(busy.getMessage(), config.retryAfter(), busy);
         }
         if (applied.duplicate()) {
-            return new Applied(Outcome.DUPLICATE, null, applied.after());
+            return new Applied(Outcome.DUPLICATE, applied.after());
         }
-        Outcome outcome = outcome(applied.before(), applied.merge(), tagId);
-        return new Applied(outcome, audit(ev, applied.before(), applied.merge(), outcome, name), applied.after());
+        return new Applied(outcome(applied.before(), applied.merge(), tagId), applied.after());
     }
 
     private static Outcome outcome(MirrorRecord before, MirrorMerge.Result result, Long tagId) {
