@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.sim.RecordedRequest;
 import io.kitbridge.sync.LocalStateMachine;
+import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
@@ -58,12 +59,15 @@ class ProvisionBatchStateMachineTest {
         Path input = Files.createTempFile("provision-batch", ".json");
         Files.writeString(input, JSON.writeValueAsString(Map.of("account", "default", "people", people)));
         world.kit().log().clear();
+        Map<String, Long> callsBefore = IamGuardInterceptor.operations();
 
         // WHEN the batch is handed to the provision-batch state machine in one StartExecution
         JsonNode run = LocalStateMachine.run(300, "{}", "batch-1000", "--input-file", input.toString(),
                 "--definition", Path.of("infra/statemachine/provision-batch.asl.json").toAbsolutePath().toString(),
                 "--task", "Provision", "--state-machine-name", "kitbridge-provision-batch", "--wait-ms", "0",
                 "--retry-ms", "50");
+
+        Map<String, Long> calls = IamGuardInterceptor.since(callsBefore);
 
         // THEN it succeeded in several invocations, each inside its deadline, without a 429
         assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
@@ -98,8 +102,10 @@ class ProvisionBatchStateMachineTest {
         assertEquals(PEOPLE, upserts.size());
         assertTrue(upserts.values().stream().allMatch(n -> n == 1), "an upsert was repeated");
         assertEquals(PEOPLE / 10, taggings);
+        long dynamoCalls = calls.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("PROVISION-BATCH 1,000 people (API key, 120 per 2 s window): %d invocations, %d Kit requests,"
-                + " longest invocation %d ms, %d ms wall%n", run.path("invocations").asInt(), world.kit().log().size(),
-                run.path("maxInvocationMillis").asLong(), run.path("wallMillis").asLong());
+                + " longest invocation %d ms, %d ms wall, %.2f DynamoDB calls/person %s%n", run.path("invocations").asInt(),
+                world.kit().log().size(), run.path("maxInvocationMillis").asLong(), run.path("wallMillis").asLong(),
+                dynamoCalls / (double) PEOPLE, calls);
     }
 }

@@ -152,6 +152,11 @@ class RequestParserTest {
             public int inlineResultsMax() {
                 return 400;
             }
+
+            @Override
+            public int resultsPageMax() {
+                return 1000;
+            }
         };
     }
 
