@@ -34,6 +34,10 @@ public interface ProvisionConfig {
     @WithDefault("400")
     int inlineResultsMax();
 
+    /** JSON bytes of people per staged chunk item (DynamoDB items hold at most 400 KB). */
+    @WithDefault("350000")
+    int stageChunkBytes();
+
     /** Most results one page of the results reader returns (a direct invoke answers up to 6 MB). */
     @WithDefault("1000")
     int resultsPageMax();

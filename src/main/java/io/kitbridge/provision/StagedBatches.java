@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A batch too large for Step Functions' 256 KB payloads, staged in the control table so a provision-batch execution
  * carries only a reference ({@code {"account", "batch", "offset"}}). The caller hands the whole batch to provision
  * by a direct invoke (Lambda's 6 MB payload) with {@code "stage": true}; the people are cut into chunks of at most
- * {@link #CHUNK_BYTES} of JSON (a DynamoDB item holds 400 KB) under pk {@code provision-stage#<account>#<batch>}:
+ * {@code stage-chunk-bytes} (350,000) of JSON (a DynamoDB item holds 400 KB) under pk {@code provision-stage#<account>#<batch>}:
  * sk {@code head} (content hash, chunk starts, the batch's flags) and {@code chunk#NNNN} (the people as given).
  * An invocation reads the head and only the chunks that hold its slice.
  *
@@ -46,8 +46,8 @@ public class StagedBatches {
     static final String STARTS = "starts";
     static final String FLAGS = "flags";
     static final String PEOPLE = "people";
-    /** JSON bytes of people per chunk item: under DynamoDB's 400 KB item limit with room for keys and attributes. */
-    static final int CHUNK_BYTES = 350_000;
+    /** JSON bytes of people per chunk at most: under DynamoDB's 400 KB item limit with room for keys and attributes. */
+    static final int MAX_CHUNK_BYTES = 350_000;
     static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Top-level keys that are not a batch's flags: they are the staging request or an execution's bookkeeping. */
     private static final List<String> NOT_FLAGS = List.of("account", "people", "stage", "batch", "offset", "execution",
@@ -90,6 +90,7 @@ public class StagedBatches {
                 flags.set(e.getKey(), e.getValue());
             }
         });
+        int chunkLimit = Math.min(config.stageChunkBytes(), MAX_CHUNK_BYTES);
         List<String> chunks = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
         StringBuilder chunk = new StringBuilder("[");
@@ -97,11 +98,11 @@ public class StagedBatches {
         for (int i = 0; i < people.size(); i++) {
             String person = text(people.get(i));
             int bytes = person.getBytes(StandardCharsets.UTF_8).length + 1;
-            if (bytes + 1 > CHUNK_BYTES) {
+            if (bytes + 1 > chunkLimit) {
                 throw new InvalidInputException("people[" + i + "]", "is " + bytes + " bytes of JSON; a staged person"
-                        + " may take at most " + (CHUNK_BYTES - 2));
+                        + " may take at most " + (chunkLimit - 2));
             }
-            if (chunkBytes + bytes + 1 > CHUNK_BYTES) {
+            if (chunkBytes + bytes + 1 > chunkLimit) {
                 chunks.add(chunk.append(']').toString());
                 chunk = new StringBuilder("[");
                 chunkBytes = 1;

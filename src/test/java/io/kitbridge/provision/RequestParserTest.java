@@ -154,6 +154,11 @@ class RequestParserTest {
             }
 
             @Override
+            public int stageChunkBytes() {
+                return 350_000;
+            }
+
+            @Override
             public int resultsPageMax() {
                 return 1000;
             }
