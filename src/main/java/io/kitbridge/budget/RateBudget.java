@@ -158,7 +158,7 @@ public class RateBudget {
     }
 
     /** Grants {@code at.length} permits one after another from {@code s} (fills {@code at}); the state after them. */
-    private static BudgetState schedule(Gcra gcra, BudgetState s, Priority priority, long now, long[] at) {
+    static BudgetState schedule(Gcra gcra, BudgetState s, Priority priority, long now, long[] at) {
         BudgetState next = s;
         long t = now;
         for (int i = 0; i < at.length; i++) {

@@ -76,6 +76,9 @@ class ProvisionBatchStateMachineTest {
         assertTrue(run.path("maxInvocationMillis").asLong() <= LAMBDA_TIMEOUT_MILLIS, run.toString());
         assertEquals(0, world.kit().admin().rateLimited429s());
         assertEquals(0, world.kit().admin().violations());
+        // AND no payload Step Functions carried reached its 256 KB cap (the batch travels inline here: ~30 KB)
+        assertTrue(run.path("maxPayloadBytes").asInt() > 0 && run.path("maxPayloadBytes").asInt() < 256 * 1024,
+                run.path("maxPayloadBytes") + " B at " + run.path("maxPayloadAt"));
         // AND the final output is one result set: 1,000 created, kept in DynamoDB (too many to inline)
         JsonNode output = run.path("output");
         assertTrue(output.path("done").asBoolean(), output.toString());
