@@ -149,9 +149,9 @@ public class StagedBatches {
                 "staged batch '" + batch + "' of account '" + account + "' does not exist or has expired: stage it again"));
         String hash = Items.strOr(head, ControlStore.OWNER, "");
         int total = (int) Items.numOr(head, TOTAL, 0);
-        if (offset > total) {
-            throw new InvalidInputException("offset", offset + " is past the end of staged batch '" + batch + "' ("
-                    + total + " people)");
+        if (offset >= total) {
+            throw new InvalidInputException("offset", offset + " leaves nobody to provision: staged batch '" + batch
+                    + "' has " + total + " people");
         }
         List<Integer> starts = head.get(STARTS).l().stream().map(v -> Integer.parseInt(v.n())).toList();
         ObjectNode input = (ObjectNode) parse(Items.strOr(head, FLAGS, "{}"), batch);
