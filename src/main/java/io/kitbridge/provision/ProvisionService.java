@@ -91,21 +91,9 @@ public class ProvisionService {
             return ProvisionOutput.staged(staged.stage(account, root));
         }
         Optional<String> batch = StagedBatches.batchId(root);
-        StagedBatches.Slice slice = null;
-        if (batch.isPresent()) {
-            if (root.has(NextInput.PEOPLE)) {
-                throw new InvalidInputException("batch", "names a staged batch, so people must not be given (stage them"
-                        + " with \"stage\": true)");
-            }
-            String account = CredentialResolver.validateAccount(JsonInput.string(root, "account", "").orElse(null));
-            slice = staged.slice(account, batch.get(), RequestParser.offset(root), config.maxBatch());
-            ObjectNode sliced = slice.input();
-            List.of("execution", SUMMARY_SO_FAR).forEach(k -> {
-                if (given.has(k)) {
-                    sliced.set(k, given.get(k));
-                }
-            });
-            root = sliced;
+        StagedBatches.Slice slice = batch.map(id -> slice(given, id)).orElse(null);
+        if (slice != null) {
+            root = slice.input();
         }
         long requestsBefore = kit.requestsSent();
         ProvisionRequest request = new RequestParser(config).parse(root);
@@ -156,6 +144,25 @@ public class ProvisionService {
         List<ProvisionResult> all = total <= config.inlineResultsMax() ? stored.read(request.execution()) : null;
         return new ProvisionOutput(null, all, summary, kitRequests, true, progress.handled(), 0, 0, 0L, null,
                 BatchResults.key(request.execution()), total, null, null, null);
+    }
+
+    /**
+     * A staged batch's reference → the slice this invocation provisions, as an ordinary batch input that keeps the
+     * execution's bookkeeping ({@code execution}, {@code summarySoFar}).
+     */
+    private StagedBatches.Slice slice(JsonNode given, String batch) {
+        if (given.has(NextInput.PEOPLE)) {
+            throw new InvalidInputException("batch", "names a staged batch, so people must not be given (stage them"
+                    + " with \"stage\": true)");
+        }
+        String account = CredentialResolver.validateAccount(JsonInput.string(given, "account", "").orElse(null));
+        StagedBatches.Slice slice = staged.slice(account, batch, RequestParser.offset(given), config.maxBatch());
+        for (String kept : List.of("execution", SUMMARY_SO_FAR)) {
+            if (given.has(kept)) {
+                slice.input().set(kept, given.get(kept));
+            }
+        }
+        return slice;
     }
 
     /** {@code {"results": {"execution" | "resultsKey": ..., "cursor": ..., "limit": ...}}}: one page, input order. */
