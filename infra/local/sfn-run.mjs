@@ -106,6 +106,10 @@ const summary = {
   waitSecondsTotal: 0,
   wallMillis: 0,
   maxInvocationMillis: 0,
+  // the largest payload Step Functions would have carried (execution input/output, a state's input/output, a
+  // Task's result): each is capped at 256 KB on AWS, so tests assert on it
+  maxPayloadBytes: 0,
+  maxPayloadAt: null,
   output: null,
   error: null,
 };
@@ -119,6 +123,23 @@ class TaskError extends Error {
   constructor(name, message) {
     super(message);
     this.name = name;
+  }
+}
+
+function measure(where, value) {
+  const bytes = value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  if (bytes > summary.maxPayloadBytes) {
+    summary.maxPayloadBytes = bytes;
+    summary.maxPayloadAt = where;
+  }
+}
+
+async function watchPayloads(eventLogs) {
+  for await (const ev of eventLogs) {
+    if (ev.type === 'ExecutionStarted') measure('execution input', ev.input);
+    else if (ev.type === 'ExecutionSucceeded') measure('execution output', ev.output);
+    else if (ev.type === 'StateEntered') measure(`${ev.state.name} input`, ev.state.input);
+    else if (ev.type === 'StateExited') measure(`${ev.state.name} output`, ev.state.output);
   }
 }
 
@@ -169,7 +190,9 @@ async function syncPageTask(input) {
     throw new TaskError('Lambda.ServiceException', 'injected by --fail-at');
   }
   const invokedAt = Date.now();
+  measure(`${opts.task} payload`, payload);
   const output = await invokeFunction(payload);
+  measure(`${opts.task} result`, { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: output });
   summary.maxInvocationMillis = Math.max(summary.maxInvocationMillis, Date.now() - invokedAt);
   log(`invocation ${n}: phase=${output && output.phase} done=${output && output.done} wait=${output && output.waitSeconds} reason=${output && output.reason}`);
   if (opts.loseOutputAt.has(n)) {
@@ -247,10 +270,13 @@ async function runExecution(name, input) {
     },
   });
   abortCurrent = execution.abort;
+  const watching = watchPayloads(execution.eventLogs);
   const record = { name, executionArn, status: 'RUNNING', invocationsBefore: summary.invocations };
   summary.executions.push(record);
   try {
     const output = await execution.result;
+    measure('execution output', output);
+    await Promise.race([watching, sleep(1000)]);
     if (output === null) {
       record.status = 'ABORTED';
       return { status: 'ABORTED' };

@@ -58,7 +58,7 @@ public class RateBudget {
     public Permit acquire(String budgetKey, int limit, Priority priority, Duration maxWait) {
         Gcra gcra = gcraFor(limit);
         long start = clock.millis();
-        long grantAt = reserve(budgetKey, gcra, priority, maxWait.toMillis(), start);
+        long grantAt = reserve(budgetKey, gcra, priority, maxWait.toMillis(), start, 1)[0];
         long sleep = grantAt - clock.millis();
         if (sleep > 0) {
             sleepQuietly(sleep);
@@ -66,6 +66,20 @@ public class RateBudget {
         long waited = Math.max(0, clock.millis() - start);
         metrics.granted(budgetKey, waited);
         return new Permit(budgetKey, priority, grantAt, waited);
+    }
+
+    /**
+     * Reserves {@code count} permits for requests sent one after another (a person's upsert and tags) in one
+     * conditional write: the same schedule {@code count} single permits would get, each used at its own time
+     * ({@link Reservation#take}). All of them must fall within {@code maxWait}, or none is taken.
+     *
+     * @throws BudgetExhaustedException with the time until the permits are free, if that exceeds maxWait
+     */
+    public Reservation reserve(String budgetKey, int limit, Priority priority, Duration maxWait, int count) {
+        long start = clock.millis();
+        long[] times = reserve(budgetKey, gcraFor(limit), priority, maxWait.toMillis(), start, count);
+        return new Reservation(times, config.safetyMargin().toMillis() / 2, clock, this::sleepQuietly,
+                waited -> metrics.granted(budgetKey, waited));
     }
 
     /** Kit said 429: every function using this credential pauses until the stated time (or a backoff). */
@@ -107,28 +121,28 @@ public class RateBudget {
                 config.interactiveReserve());
     }
 
-    private long reserve(String budgetKey, Gcra gcra, Priority priority, long maxWaitMillis, long start) {
+    private long[] reserve(String budgetKey, Gcra gcra, Priority priority, long maxWaitMillis, long start, int count) {
         ReentrantLock lock = localLocks.computeIfAbsent(budgetKey, k -> new ReentrantLock());
         for (int attempt = 0; attempt < config.maxContentionRetries(); attempt++) {
             lock.lock();
             try {
                 BudgetState s = lastSeen.computeIfAbsent(budgetKey, this::read);
                 long now = clock.millis();
-                long at = gcra.earliest(s, priority, now);
-                if (at - start > maxWaitMillis) {
+                long[] at = new long[count];
+                BudgetState next = schedule(gcra, s, priority, now, at);
+                if (at[count - 1] - start > maxWaitMillis) {
                     // our cached view may be stale in the pessimistic direction only if someone else freed
                     // nothing; a fresh read confirms before we refuse
                     BudgetState fresh = read(budgetKey);
                     lastSeen.put(budgetKey, fresh);
-                    at = gcra.earliest(fresh, priority, now);
-                    if (at - start > maxWaitMillis) {
+                    next = schedule(gcra, fresh, priority, now, at);
+                    if (at[count - 1] - start > maxWaitMillis) {
                         metrics.denied(budgetKey);
-                        throw new BudgetExhaustedException(budgetKey, Duration.ofMillis(at - now),
+                        throw new BudgetExhaustedException(budgetKey, Duration.ofMillis(at[count - 1] - now),
                                 fresh.blockedUntil() > now);
                     }
                     s = fresh;
                 }
-                BudgetState next = gcra.grant(s, priority, at);
                 if (write(budgetKey, s, next)) {
                     return at;
                 }
@@ -141,6 +155,18 @@ public class RateBudget {
         }
         metrics.denied(budgetKey);
         throw new BudgetExhaustedException(budgetKey, Duration.ofMillis(gcra.intervalMillis()), false);
+    }
+
+    /** Grants {@code at.length} permits one after another from {@code s} (fills {@code at}); the state after them. */
+    static BudgetState schedule(Gcra gcra, BudgetState s, Priority priority, long now, long[] at) {
+        BudgetState next = s;
+        long t = now;
+        for (int i = 0; i < at.length; i++) {
+            at[i] = gcra.earliest(next, priority, t);
+            next = gcra.grant(next, priority, at[i]);
+            t = at[i];
+        }
+        return next;
     }
 
     private BudgetState read(String budgetKey) {
@@ -200,7 +226,7 @@ public class RateBudget {
         return Map.of(Attr.PK, Items.s(PK_PREFIX + budgetKey), Attr.SK, Items.s(SK_STATE));
     }
 
-    private static void sleepQuietly(long millis) {
+    private void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -70,6 +70,16 @@ public class KitGateway {
         return credentials.resolve(account);
     }
 
+    /**
+     * Reserves {@code count} permits of the account's budget in one write, for requests about to be sent one after
+     * another with {@link KitCall#using}.
+     */
+    public io.kitbridge.budget.Reservation reserve(String account, Duration maxWait, int count) {
+        KitCredential credential = credentials.resolve(account);
+        return budget.reserve(credential.budgetKey(), credential.kind().limit(budgetConfig),
+                io.kitbridge.budget.Priority.INTERACTIVE, maxWait, count);
+    }
+
     public <T> T call(KitCall call, Function<KitApi, T> request) {
         KitCredential used = credentials.resolveForCall(call.account()); // refreshes an OAuth token ahead of expiry
         try {
@@ -152,8 +162,10 @@ public class KitGateway {
         java.util.concurrent.atomic.AtomicReference<KitException> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Supplier<Object> attempt = () -> {
             try {
-                budget.acquire(credential.budgetKey(), credential.kind().limit(budgetConfig), call.priority(),
-                        call.maxWait());
+                if (call.reserved() == null || !call.reserved().take()) {
+                    budget.acquire(credential.budgetKey(), credential.kind().limit(budgetConfig), call.priority(),
+                            call.maxWait());
+                }
             } catch (io.kitbridge.budget.BudgetExhaustedException noPermit) {
                 KitException previous = lastFailure.get();
                 if (previous != null) {

@@ -20,11 +20,14 @@ import org.jboss.resteasy.reactive.RestResponse;
  * A batch: every person gets a result, in input order, and one person's failure never stops the others. With a
  * credential that allows Kit's bulk endpoints (OAuth) and {@code use-bulk}, people without custom fields are
  * created in bulk calls of at most 100, and everyone's tags are applied in bulk calls of at most 100 taggings;
- * otherwise each person is upserted and tagged on their own.
+ * otherwise each person is upserted and tagged on their own, their permits reserved in one budget write. The
+ * DynamoDB writes are kept for {@link #flush} (see {@link ProvisionSteps#flush}).
  */
 final class BatchProvision {
     /** Kit answers a bulk call of at most 100 rows synchronously, so no callback is needed. */
     static final int BULK_SYNC_LIMIT = 100;
+    /** People whose writes are kept before they are flushed: one BatchGetItem, desired + audit in 2 BatchWriteItem. */
+    static final int FLUSH_EVERY = 25;
 
     private final ProvisionSteps steps;
     private final boolean bulkAllowed;
@@ -32,12 +35,18 @@ final class BatchProvision {
     BatchProvision(ProvisionSteps steps, boolean bulkAllowed) {
         this.steps = steps;
         this.bulkAllowed = bulkAllowed;
+        steps.batchWrites();
+    }
+
+    /** A person Kit saved, to be finished once their tags are applied in bulk. */
+    private record Saved(PersonSpec person, Subscriber subscriber, String outcome, List<String> warnings,
+            Optional<MirrorRecord> before) {
     }
 
     List<ProvisionResult> provision(List<ProvisionRequest.Entry> entries) {
         List<ProvisionResult> results = new ArrayList<>();
-        List<PersonSpec> people = new ArrayList<>();
         List<PersonSpec> viaBulk = new ArrayList<>();
+        List<Saved> saved = new ArrayList<>();
         Map<PersonSpec, Integer> position = new HashMap<>();
         for (ProvisionRequest.Entry entry : entries) {
             if (entry.person() == null) {
@@ -45,27 +54,37 @@ final class BatchProvision {
                 continue;
             }
             PersonSpec person = entry.person();
-            people.add(person);
             position.put(person, results.size());
             try {
                 List<String> plan = steps.prepare(person);
                 if (person.dryRun()) {
                     results.add(steps.planned(person, plan));
                 } else if (viaBulkCreate(person, bulkAllowed)) {
-                    results.add(null); // filled by the bulk pass below
+                    results.add(null); // filled once the bulk passes below are done
                     viaBulk.add(person);
+                } else if (bulkAllowed) {
+                    ProvisionSteps.Upserted upserted = steps.upsert(person);
+                    results.add(null);
+                    saved.add(new Saved(person, upserted.subscriber(), upserted.outcome(), upserted.warnings(), null));
                 } else {
-                    results.add(upsertOnly(person));
+                    results.add(oneByOne(person));
                 }
             } catch (KitbridgeException failure) {
                 results.add(ProvisionResult.failed(person.email(), failure.errorType(), failure.getMessage()));
             }
         }
-        chunks(viaBulk, BULK_SYNC_LIMIT).forEach(chunk -> bulkCreate(chunk, results, position));
+        chunks(viaBulk, BULK_SYNC_LIMIT).forEach(chunk -> bulkCreate(chunk, results, position, saved));
         if (bulkAllowed) {
-            applyTagsInBulk(people, results, position);
+            finishWithBulkTags(saved, results, position);
         }
         return results;
+    }
+
+    /** Writes kept so far, when there are enough of them to batch (or {@code all}: the invocation is ending). */
+    void flush(boolean all) {
+        if (all || steps.pendingWrites() >= FLUSH_EVERY) {
+            steps.flush();
+        }
     }
 
     /** Kit's bulk create takes no custom fields: people with fields need their own upsert. */
@@ -81,16 +100,20 @@ final class BatchProvision {
         return out;
     }
 
-    /** Upsert now; tags later in one bulk pass, or (API keys) per call right away. */
-    private ProvisionResult upsertOnly(PersonSpec person) {
-        ProvisionSteps.Upserted upserted = steps.upsert(person);
-        return steps.finish(person, upserted.subscriber(), upserted.outcome(), upserted.warnings(), upserted.before(),
-                !bulkAllowed);
+    /** API key: the person's upsert and tag requests take their permits in one budget write, then go one by one. */
+    private ProvisionResult oneByOne(PersonSpec person) {
+        steps.reservePermits(1 + person.tags().size());
+        try {
+            ProvisionSteps.Upserted upserted = steps.upsert(person);
+            return steps.finish(person, upserted.subscriber(), upserted.outcome(), upserted.warnings(), null, true,
+                    List.of());
+        } finally {
+            steps.releasePermits();
+        }
     }
 
-    private void bulkCreate(List<PersonSpec> chunk, List<ProvisionResult> results, Map<PersonSpec, Integer> position) {
-        Map<String, Optional<MirrorRecord>> before = new HashMap<>();
-        chunk.forEach(p -> before.put(p.email(), steps.known(p.email())));
+    private void bulkCreate(List<PersonSpec> chunk, List<ProvisionResult> results, Map<PersonSpec, Integer> position,
+            List<Saved> saved) {
         try {
             RestResponse<BulkResult> response = steps.kit().call(steps.interactive("bulk create subscribers", true),
                     api -> api.bulkCreateSubscribers(steps.account(), new BulkSubscribersRequest(chunk.stream()
@@ -105,15 +128,17 @@ final class BatchProvision {
                 result.failuresOrEmpty().forEach(f -> failures.put(MirrorStore.normalizeEmail(f.emailAddress()),
                         f.errors() == null ? "rejected by Kit" : String.join("; ", f.errors())));
             }
+            // what the mirror knew decides created or updated: one read for the chunk, by the ids Kit answered
+            Map<Long, MirrorRecord> known = steps.knownById(byEmail.values().stream().map(Subscriber::id).toList());
             for (PersonSpec p : chunk) {
                 Subscriber s = byEmail.get(p.email());
-                int at = position.get(p);
                 if (s == null) {
-                    results.set(at, ProvisionResult.failed(p.email(), "KitRejected",
+                    results.set(position.get(p), ProvisionResult.failed(p.email(), "KitRejected",
                             failures.getOrDefault(p.email(), "Kit's bulk create did not return this person")));
                 } else {
-                    String outcome = before.get(p.email()).isPresent() ? ProvisionResult.UPDATED : ProvisionResult.CREATED;
-                    results.set(at, steps.finish(p, s, outcome, new ArrayList<>(), before.get(p.email()), false));
+                    Optional<MirrorRecord> before = Optional.ofNullable(known.get(s.id()));
+                    saved.add(new Saved(p, s, before.isPresent() ? ProvisionResult.UPDATED : ProvisionResult.CREATED,
+                            new ArrayList<>(), before));
                 }
             }
         } catch (KitbridgeException failure) {
@@ -122,17 +147,16 @@ final class BatchProvision {
         }
     }
 
-    /** Everyone provisioned with tags, tagged in chunks of 100 taggings; a refused tagging fails that person. */
-    private void applyTagsInBulk(List<PersonSpec> people, List<ProvisionResult> results, Map<PersonSpec, Integer> position) {
+    /**
+     * Everyone Kit saved and who is not suppressed is tagged in chunks of 100 taggings; then each is finished once,
+     * with the tags applied (a refused tagging fails that person, who keeps the rest of their result).
+     */
+    private void finishWithBulkTags(List<Saved> saved, List<ProvisionResult> results, Map<PersonSpec, Integer> position) {
         List<Tagging> taggings = new ArrayList<>();
-        Map<Long, PersonSpec> bySubscriber = new HashMap<>();
-        for (PersonSpec p : people) {
-            ProvisionResult r = results.get(position.get(p));
-            if (r == null || r.subscriberId() == null || p.tags().isEmpty() || !r.isProvisioned()) {
-                continue;
+        for (Saved s : saved) {
+            if (!s.subscriber().subscriberState().isSuppressed()) {
+                s.person().tags().forEach(name -> taggings.add(new Tagging(steps.tagId(name), s.subscriber().id())));
             }
-            bySubscriber.put(r.subscriberId(), p);
-            p.tags().forEach(name -> taggings.add(new Tagging(steps.tagId(name), r.subscriberId())));
         }
         Map<Long, List<String>> failed = new HashMap<>();
         for (List<Tagging> chunk : chunks(taggings, BULK_SYNC_LIMIT)) {
@@ -148,16 +172,11 @@ final class BatchProvision {
                         .add("tag " + t.tagId() + ": " + failure.getMessage()));
             }
         }
-        bySubscriber.forEach((subscriberId, p) -> {
-            int at = position.get(p);
-            ProvisionResult r = results.get(at);
-            List<String> problems = failed.getOrDefault(subscriberId, List.of());
-            if (problems.isEmpty()) {
-                steps.recordTags(p, subscriberId, p.tags());
-                results.set(at, r.withTagsApplied(p.tags()));
-            } else {
-                results.set(at, r.taggingFailed(problems));
-            }
-        });
+        for (Saved s : saved) {
+            List<String> problems = failed.getOrDefault(s.subscriber().id(), List.of());
+            ProvisionResult r = steps.finish(s.person(), s.subscriber(), s.outcome(), s.warnings(), s.before(), false,
+                    problems.isEmpty() ? s.person().tags() : List.of());
+            results.set(position.get(s.person()), problems.isEmpty() ? r : r.taggingFailed(problems));
+        }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Set;
  * Kit's bulk endpoints), and the next unit starts only while the time left covers it plus a margin. A unit's cost is
  * the longest unit so far, or before the first, its Kit requests at the budget's rate. Every invocation handles at
  * least one unit, so a chain of invocations always ends. People a unit could not finish for want of a rate permit
- * (or after a 429) are handed on, not reported as failed.
+ * (or after a 429) are handed on, not reported as failed. The people's DynamoDB writes are flushed every
+ * {@link BatchProvision#FLUSH_EVERY} people and before the invocation answers.
  */
 final class DeadlineBatch {
     /** Error types of a person who met no permit (our budget, or Kit's 429): handed on, not failed. */
@@ -48,11 +49,13 @@ final class DeadlineBatch {
             List<ProvisionRequest.Entry> unit = entries.subList(at, Math.min(entries.size(), at + unitSize));
             long estimate = Math.max(longest, requests(unit, bulk) * permitIntervalMillis);
             if (units > 0 && !deadline.covers(Duration.ofMillis(estimate), margin)) {
+                batch.flush(true);
                 return new Progress(results, at, false, "deadline: " + deadline.remaining().toMillis() + " ms left, the next "
                         + unit.size() + " may take " + estimate + " ms + " + margin.toMillis() + " ms margin", work, units);
             }
             long started = deadline.nowMillis();
             List<ProvisionResult> done = batch.provision(unit);
+            batch.flush(false);
             int kept = 0;
             while (kept < done.size() && !postponed(done.get(kept))) {
                 kept++;
@@ -63,10 +66,12 @@ final class DeadlineBatch {
             work += took;
             units++;
             if (kept < done.size()) {
+                batch.flush(true);
                 return new Progress(results, at, true, "rate budget: " + done.get(kept).error(), work, units);
             }
             longest = Math.max(longest, took);
         }
+        batch.flush(true);
         return new Progress(results, at, false, null, work, units);
     }
 

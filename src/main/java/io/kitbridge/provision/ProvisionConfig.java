@@ -12,8 +12,8 @@ public interface ProvisionConfig {
     int maxBatch();
 
     /**
-     * Largest batch a provision-batch execution accepts (input carries {@code execution}); the 256 KB limit of
-     * StartExecution's input usually binds first.
+     * Largest batch a provision-batch execution accepts (input carries {@code execution}) and staging stores; a batch
+     * given inline is bound by StartExecution's 256 KB input first, a staged one by Lambda's 6 MB invoke payload.
      */
     @WithDefault("10000")
     int maxExecutionBatch();
@@ -26,13 +26,21 @@ public interface ProvisionConfig {
     @WithDefault("15s")
     Duration deadlineMargin();
 
-    /** How long a provision-batch execution's per-person results are kept in the control table. */
+    /** How long a provision-batch execution's per-person results, and a staged batch's people, are kept. */
     @WithDefault("7d")
     Duration resultTtl();
 
     /** An execution's final output lists the results inline up to this many people (Step Functions: 256 KB). */
     @WithDefault("400")
     int inlineResultsMax();
+
+    /** JSON bytes of people per staged chunk item (DynamoDB items hold at most 400 KB). */
+    @WithDefault("350000")
+    int stageChunkBytes();
+
+    /** Most results one page of the results reader returns (a direct invoke answers up to 6 MB). */
+    @WithDefault("1000")
+    int resultsPageMax();
 
     /** Most tags one person may be given in one call. */
     @WithDefault("100")

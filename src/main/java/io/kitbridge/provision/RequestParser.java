@@ -62,7 +62,7 @@ final class RequestParser {
     }
 
     /** Where a continued batch's first person stood in the original input (0 for a new batch). */
-    private static int offset(JsonNode root) {
+    static int offset(JsonNode root) {
         JsonNode node = root.get("offset");
         if (node == null || node.isNull()) {
             return 0;

@@ -20,6 +20,6 @@ final class SinglePerson {
         if (upserted.status() == 202) {
             warnings.add("Kit accepted more than 10 custom fields and applies them asynchronously");
         }
-        return steps.finish(person, upserted.subscriber(), upserted.outcome(), warnings, upserted.before(), true);
+        return steps.finish(person, upserted.subscriber(), upserted.outcome(), warnings, null, true, List.of());
     }
 }

@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Primitives on the control table, built from conditional writes only (dynalite has no transactions) and
@@ -23,6 +27,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 public class ControlStore {
     public static final String OWNER = "owner";
     public static final String COUNT = "count";
+    /** BatchWriteItem takes at most 25 items. */
+    private static final int BATCH_LIMIT = 25;
+    private static final int MAX_BATCH_ATTEMPTS = 8;
 
     private final DynamoDbClient dynamo;
     /** The control table: the only one these primitives reach. */
@@ -49,6 +56,75 @@ public class ControlStore {
     /** Unconditional write; {@code ttl} null means it never expires. */
     public void put(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
         dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attributes, ttl)));
+    }
+
+    /** An item to write with {@link #putAll}. */
+    public record NewItem(String pk, String sk, Map<String, AttributeValue> attributes) {
+    }
+
+    /**
+     * Unconditional writes in BatchWriteItem calls of 25 (UnprocessedItems retried with backoff): one call where
+     * {@link #put} would take 25. Each item expires {@code ttl} from now (null: never).
+     */
+    public void putAll(List<NewItem> items, Duration ttl) {
+        for (int i = 0; i < items.size(); i += BATCH_LIMIT) {
+            List<WriteRequest> chunk = new ArrayList<>();
+            for (NewItem n : items.subList(i, Math.min(items.size(), i + BATCH_LIMIT))) {
+                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                        .item(item(n.pk(), n.sk(), n.attributes(), ttl)).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, chunk);
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt >= MAX_BATCH_ATTEMPTS) {
+                    throw new IllegalStateException("DynamoDB left items unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
+                }
+                Map<String, List<WriteRequest>> request = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+                pending = pending.values().stream().allMatch(List::isEmpty) ? Map.of() : pending;
+                if (!pending.isEmpty()) {
+                    try {
+                        Thread.sleep(20L << attempt);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while writing a batch", e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A page of a partition: live items in sort key order, and the sort key to continue after (null: the end). */
+    public record Page(List<Map<String, AttributeValue>> items, String after) {
+    }
+
+    /**
+     * Up to {@code limit} live items of partition {@code pk} with sort keys after {@code afterSk} (null: from the
+     * first), in sort key order: one consistent Query of {@code limit + 1} items, the extra one only telling
+     * whether there is more.
+     */
+    public Page page(String pk, String afterSk, int limit) {
+        Map<String, String> names = afterSk == null ? Map.of("#pk", Attr.PK) : Map.of("#pk", Attr.PK, "#sk", Attr.SK);
+        Map<String, AttributeValue> values = afterSk == null ? Map.of(":pk", Items.s(pk))
+                : Map.of(":pk", Items.s(pk), ":after", Items.s(afterSk));
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            int want = limit + 1 - found.size();
+            QueryResponse response = dynamo.query(b -> b.tableName(table).consistentRead(true)
+                    .keyConditionExpression(afterSk == null ? "#pk = :pk" : "#pk = :pk AND #sk > :after")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .exclusiveStartKey(exclusiveStart).limit(want));
+            found.addAll(response.items());
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && found.size() <= limit);
+        boolean more = found.size() > limit;
+        List<Map<String, AttributeValue>> items = found.subList(0, Math.min(limit, found.size()));
+        String after = more ? Items.strOr(items.get(items.size() - 1), Attr.SK, null) : null;
+        long now = nowSeconds();
+        return new Page(items.stream().filter(i -> !Items.isExpired(i, now)).toList(), after);
     }
 
     /** Creates the item only if it is absent or expired: true for the first caller (dedupe, single claim). */

@@ -440,14 +440,37 @@ public class MirrorStore {
     // ---------------------------------------------------------------- desired state
 
     public void putDesired(String account, String email, Map<String, String> fields, List<String> tags) {
+        Map<String, AttributeValue> item = desiredItem(account, new DesiredState(email, fields, tags));
+        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+    }
+
+    /**
+     * Desired states and audit entries of one piece of work (a provision batch's people) in BatchWriteItem calls of
+     * 25 items: unconditional puts, so they need no read and no item-by-item call.
+     */
+    public void putDesiredAndAudits(String account, List<DesiredState> desired, List<AuditEntry> audits) {
+        List<WriteRequest> requests = new ArrayList<>();
+        // one BatchWriteItem refuses two puts of one key: a person given twice keeps the later desired state
+        Map<String, DesiredState> byEmail = new java.util.LinkedHashMap<>();
+        desired.forEach(d -> byEmail.put(normalizeEmail(d.email()), d));
+        byEmail.values().forEach(d -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                .item(desiredItem(account, d)).build()).build()));
+        audits.forEach(e -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                .item(auditItem(account, e)).build()).build()));
+        for (int i = 0; i < requests.size(); i += BATCH_LIMIT) {
+            writeBatch(requests.subList(i, Math.min(requests.size(), i + BATCH_LIMIT)));
+        }
+    }
+
+    private Map<String, AttributeValue> desiredItem(String account, DesiredState desired) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(Attr.ACCOUNT, Items.s(account));
-        item.put(Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(email)));
-        item.put(EMAIL, Items.s(normalizeEmail(email)));
-        item.put(FIELDS, Items.stringMap(fields));
-        item.put(TAGS, Items.stringList(tags));
+        item.put(Attr.SK, Items.s(DESIRED_PREFIX + normalizeEmail(desired.email())));
+        item.put(EMAIL, Items.s(normalizeEmail(desired.email())));
+        item.put(FIELDS, Items.stringMap(desired.fields()));
+        item.put(TAGS, Items.stringList(desired.tags()));
         item.put(Attr.UPDATED_AT, Items.n(clock.millis()));
-        dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
+        return item;
     }
 
     /** A deprovisioned person has no desired state: drift repair must not re-apply their old tags. */

@@ -56,7 +56,8 @@ class ItemOwnershipTest {
             new Kind("oauth refresh lease", "oauth/OAuthTokenRefresher", "control", "oauth-refresh#"),
             new Kind("deprovision guard", "deprovision/DeprovisionGuard", "control", "guard#"),
             new Kind("scim records and tokens", "scim/ScimRecords", "control", "scim#"),
-            new Kind("provision-batch results", "provision/BatchResults", "control", "provision-batch#"));
+            new Kind("provision-batch results", "provision/BatchResults", "control", "provision-batch#"),
+            new Kind("provision-batch staged people", "provision/StagedBatches", "control", "provision-stage#"));
 
     private static final Pattern TOUCH = Pattern.compile("\\b(DynamoDbClient|ControlStore)\\b");
     private static final Pattern TABLE = Pattern.compile("\\btables\\s*\\.\\s*(control|mirror|connections)\\s*\\(");

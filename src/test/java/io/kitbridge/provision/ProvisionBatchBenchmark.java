@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.sim.OAuthTokens;
 import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.testing.BenchReport;
+import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.World;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Batch provisioning at Kit's real limits and window (60 s): people with two tags each, invoked directly and
  * re-invoked with next until done. Prints and writes target/bench/provision-batch.json: Kit requests per person and
  * people per minute for an API key (per-person calls) and an OAuth token (bulk endpoints), against the physical limit
- * (the credential's rate / requests per person). Run with -Pbench (about 2 minutes).
+ * (the credential's rate / requests per person), and the DynamoDB calls per person the function made (counted by the
+ * SDK interceptor, by operation). Run with -Pbench (about 2 minutes).
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -68,6 +70,7 @@ class ProvisionBatchBenchmark {
             batch.add(Map.of("email", kind + i + "@example.com", "tags", List.of("bench-a", "bench-b")));
         }
         int before = world.kit().log().size();
+        Map<String, Long> callsBefore = IamGuardInterceptor.operations();
         long start = System.nanoTime();
         JsonNode out = invoke(Map.of("account", account, "people", batch));
         int invocations = 1;
@@ -78,6 +81,8 @@ class ProvisionBatchBenchmark {
             invocations++;
         }
         double minutes = (System.nanoTime() - start) / 60e9;
+        Map<String, Long> calls = IamGuardInterceptor.since(callsBefore);
+        double dynamoPerPerson = calls.values().stream().mapToLong(Long::longValue).sum() / (double) people;
         int requests = world.kit().log().size() - before;
         double perPerson = (double) requests / people;
         double peoplePerMinute = people / minutes;
@@ -90,9 +95,12 @@ class ProvisionBatchBenchmark {
         figures.put(kind + ".physicalPeoplePerMinute", round(physical));
         figures.put(kind + ".ratioToPhysical", round(peoplePerMinute / physical));
         figures.put(kind + ".invocations", invocations);
+        figures.put(kind + ".dynamoCallsPerPerson", round(dynamoPerPerson));
+        figures.put(kind + ".dynamoCalls", calls);
         System.out.printf("BENCH provision-batch %s: %d people x %d tags, %.3f Kit requests/person, %.1f people/min vs"
-                + " physical %.1f (%d/min / %.3f) = %.1f%%, %d invocations%n", kind, people, TAGS, perPerson,
-                peoplePerMinute, physical, limitPerMinute, perPerson, 100 * peoplePerMinute / physical, invocations);
+                + " physical %.1f (%d/min / %.3f) = %.1f%%, %d invocations, %.2f DynamoDB calls/person %s%n", kind, people,
+                TAGS, perPerson, peoplePerMinute, physical, limitPerMinute, perPerson, 100 * peoplePerMinute / physical,
+                invocations, dynamoPerPerson, calls);
     }
 
     private static JsonNode invoke(Object input) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.sim.RecordedRequest;
 import io.kitbridge.sync.LocalStateMachine;
+import io.kitbridge.testing.IamGuardInterceptor;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.World;
 import io.quarkus.test.common.ResourceArg;
@@ -58,12 +59,15 @@ class ProvisionBatchStateMachineTest {
         Path input = Files.createTempFile("provision-batch", ".json");
         Files.writeString(input, JSON.writeValueAsString(Map.of("account", "default", "people", people)));
         world.kit().log().clear();
+        Map<String, Long> callsBefore = IamGuardInterceptor.operations();
 
         // WHEN the batch is handed to the provision-batch state machine in one StartExecution
         JsonNode run = LocalStateMachine.run(300, "{}", "batch-1000", "--input-file", input.toString(),
                 "--definition", Path.of("infra/statemachine/provision-batch.asl.json").toAbsolutePath().toString(),
                 "--task", "Provision", "--state-machine-name", "kitbridge-provision-batch", "--wait-ms", "0",
                 "--retry-ms", "50");
+
+        Map<String, Long> calls = IamGuardInterceptor.since(callsBefore);
 
         // THEN it succeeded in several invocations, each inside its deadline, without a 429
         assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
@@ -72,6 +76,9 @@ class ProvisionBatchStateMachineTest {
         assertTrue(run.path("maxInvocationMillis").asLong() <= LAMBDA_TIMEOUT_MILLIS, run.toString());
         assertEquals(0, world.kit().admin().rateLimited429s());
         assertEquals(0, world.kit().admin().violations());
+        // AND no payload Step Functions carried reached its 256 KB cap (the batch travels inline here: ~30 KB)
+        assertTrue(run.path("maxPayloadBytes").asInt() > 0 && run.path("maxPayloadBytes").asInt() < 256 * 1024,
+                run.path("maxPayloadBytes") + " B at " + run.path("maxPayloadAt"));
         // AND the final output is one result set: 1,000 created, kept in DynamoDB (too many to inline)
         JsonNode output = run.path("output");
         assertTrue(output.path("done").asBoolean(), output.toString());
@@ -98,8 +105,10 @@ class ProvisionBatchStateMachineTest {
         assertEquals(PEOPLE, upserts.size());
         assertTrue(upserts.values().stream().allMatch(n -> n == 1), "an upsert was repeated");
         assertEquals(PEOPLE / 10, taggings);
+        long dynamoCalls = calls.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("PROVISION-BATCH 1,000 people (API key, 120 per 2 s window): %d invocations, %d Kit requests,"
-                + " longest invocation %d ms, %d ms wall%n", run.path("invocations").asInt(), world.kit().log().size(),
-                run.path("maxInvocationMillis").asLong(), run.path("wallMillis").asLong());
+                + " longest invocation %d ms, %d ms wall, %.2f DynamoDB calls/person %s%n", run.path("invocations").asInt(),
+                world.kit().log().size(), run.path("maxInvocationMillis").asLong(), run.path("wallMillis").asLong(),
+                dynamoCalls / (double) PEOPLE, calls);
     }
 }

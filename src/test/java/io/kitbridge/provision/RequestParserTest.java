@@ -152,6 +152,16 @@ class RequestParserTest {
             public int inlineResultsMax() {
                 return 400;
             }
+
+            @Override
+            public int stageChunkBytes() {
+                return 350_000;
+            }
+
+            @Override
+            public int resultsPageMax() {
+                return 1000;
+            }
         };
     }
 

@@ -17,9 +17,10 @@ public final class FunctionPermissions {
     public static final Map<String, Map<String, Set<String>>> BY_FUNCTION = Map.of(
             "provision", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
-                    // Query: a provision-batch execution's results (BatchResults)
-                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem", "Query")),
-                    TableDefinitions.MIRROR, Set.of("GetItem", "PutItem", "Query")),
+                    // Query, BatchWriteItem: a provision-batch execution's results (BatchResults), staged people
+                    TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem", "Query", "BatchWriteItem")),
+                    // BatchGetItem: a batch's mirror records read together; BatchWriteItem: desired states and audits
+                    TableDefinitions.MIRROR, Set.of("BatchGetItem", "BatchWriteItem", "GetItem", "PutItem", "Query")),
             "deprovision", Map.of(
                     TableDefinitions.CONNECTIONS, KIT_CALLER_CONNECTION,
                     TableDefinitions.CONTROL, union(BUDGET, Set.of("PutItem", "DeleteItem")),

@@ -28,6 +28,27 @@ public final class IamGuardInterceptor implements ExecutionInterceptor {
     public static final java.util.concurrent.atomic.AtomicLong FUNCTION_CALLS = new java.util.concurrent.atomic.AtomicLong();
     /** The latest DynamoDB requests made by functions (newest last, at most 200): tests check what was read. */
     public static final java.util.concurrent.ConcurrentLinkedDeque<SdkRequest> RECENT = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** DynamoDB requests made by functions so far, by operation name (benchmarks print what a person costs). */
+    public static final Map<String, java.util.concurrent.atomic.AtomicLong> BY_OPERATION = new ConcurrentHashMap<>();
+
+    /** A copy of {@link #BY_OPERATION}: subtract two to get what the work in between cost. */
+    public static Map<String, Long> operations() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        BY_OPERATION.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Calls by operation between two {@link #operations()} snapshots (operations that were not called left out). */
+    public static Map<String, Long> since(Map<String, Long> before) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        operations().forEach((k, v) -> {
+            long d = v - before.getOrDefault(k, 0L);
+            if (d > 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -41,6 +62,7 @@ public final class IamGuardInterceptor implements ExecutionInterceptor {
         }
         String function = ConfigProvider.getConfig().getOptionalValue("quarkus.funqy.export", String.class).orElse("?");
         String action = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        BY_OPERATION.computeIfAbsent(action, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         for (String table : tablesOf(context.request())) {
             String logical = logicalId(table).orElse(table);
             SEEN.add(function + " " + logical + " " + action);
