@@ -456,7 +456,7 @@ public class MirrorStore {
         byEmail.values().forEach(d -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
                 .item(desiredItem(account, d)).build()).build()));
         audits.forEach(e -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                .item(auditItem(account, e)).build()).build()));
+                .item(auditItem(account, recentAudit(e))).build()).build()));
         for (int i = 0; i < requests.size(); i += BATCH_LIMIT) {
             writeBatch(requests.subList(i, Math.min(requests.size(), i + BATCH_LIMIT)));
         }
