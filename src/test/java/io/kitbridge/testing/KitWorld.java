@@ -37,6 +37,7 @@ public class KitWorld implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        PollLoops.awaitPreviousEnded();
         Dynalite dynalite = Dynalite.shared();
         int limit = Integer.parseInt(args.getOrDefault("limit", "120"));
         int oauthLimit = Integer.parseInt(args.getOrDefault("oauthLimit", "600"));

@@ -39,6 +39,7 @@ public class WebhookBridge implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        io.kitbridge.testing.PollLoops.awaitPreviousEnded();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         } catch (IOException e) {
