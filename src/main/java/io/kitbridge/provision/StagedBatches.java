@@ -53,14 +53,16 @@ public class StagedBatches {
     private static final List<String> NOT_FLAGS = List.of("account", "people", "stage", "batch", "offset", "execution",
             ProvisionService.SUMMARY_SO_FAR);
 
-    @Inject
-    ControlStore control;
+    private final ControlStore control;
+    private final ObjectMapper json;
+    private final ProvisionConfig config;
 
     @Inject
-    ObjectMapper json;
-
-    @Inject
-    ProvisionConfig config;
+    StagedBatches(ControlStore control, ObjectMapper json, ProvisionConfig config) {
+        this.control = control;
+        this.json = json;
+        this.config = config;
+    }
 
     /** The slice an invocation provisions: an ordinary batch input (flags, people, offset), and the batch's size. */
     record Slice(ObjectNode input, int total) {

@@ -45,20 +45,20 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class MirrorUpdater {
     static final String ACTOR = "kit-webhook";
 
-    @Inject
-    MirrorStore mirror;
+    private final MirrorStore mirror;
+    private final KitCatalog catalog;
+    private final WebhookConfig config;
+    private final Clock clock;
+    private final InvocationDeadline deadline;
 
     @Inject
-    KitCatalog catalog;
-
-    @Inject
-    WebhookConfig config;
-
-    @Inject
-    Clock clock;
-
-    @Inject
-    InvocationDeadline deadline;
+    MirrorUpdater(MirrorStore mirror, KitCatalog catalog, WebhookConfig config, Clock clock, InvocationDeadline deadline) {
+        this.mirror = mirror;
+        this.catalog = catalog;
+        this.config = config;
+        this.clock = clock;
+        this.deadline = deadline;
+    }
 
     private volatile ExecutorService lookups;
 

@@ -5,10 +5,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Waits for the previous test application's Lambda poll thread to end before the next application starts.
- * Quarkus stops that thread by a flag it reads only between polls; a thread still between two polls when the next
- * application's mock event server opens on the same port takes the next test's event from it, sees the flag and
- * drops the event: the test then waited 30 s for an answer that never came (seen under load, LookupFunctionTest
- * and WebhookCallCountTest). With the old server closed the thread's next poll fails and it ends, so the wait is short.
+ * Quarkus stops that thread by a flag it reads only between polls (quarkusio/quarkus#15195): a thread still between
+ * two polls when the next application runs can take that application's first event and drop it. The other half of
+ * the problem, a poll the mock event server keeps after its client left, is {@link StalePollers}'.
  */
 public final class PollLoops {
     private static final Logger LOG = Logger.getLogger(PollLoops.class);
