@@ -15,6 +15,8 @@ import io.kitbridge.kit.KitException;
 import io.kitbridge.kit.KitGateway;
 import io.kitbridge.kit.Tagging;
 import io.kitbridge.store.AuditEntry;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * SCIM Groups ↔ Kit tags: id = tag id, displayName = tag name, members = subscribers the mirror shows with the tag.
@@ -45,7 +46,6 @@ public class ScimGroups {
     static final String SOURCE_SCIM = "scim";
     private static final int BULK_LIMIT = 100;
     private static final int MAX_NAME = 255;
-    private static final int CAS_ATTEMPTS = 5;
 
     @Inject
     KitCatalog catalog;
@@ -330,35 +330,26 @@ public class ScimGroups {
                 || (r.tags() != null && r.tags().stream().anyMatch(t -> t.equalsIgnoreCase(g.name()))));
     }
 
-    /** Mirror and audit after Kit confirmed one (un)tagging; compare-and-set, so a concurrent webhook is not lost. */
+    /**
+     * Mirror and audit after Kit confirmed one (un)tagging, as an observation of that one tag at this moment merged
+     * by the mirror's ordering rule (compare-and-set, so a concurrent webhook is not lost). Guards: the record was
+     * rebuilt by hand here, which appended the id out of the name order (tagIds[i] no longer named tags[i]) and
+     * dropped every tag's observation time, so an older webhook could then undo a newer change.
+     */
     private void recordMembership(String account, Group g, long subscriberId, boolean tagged) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<MirrorRecord> read = mirror.get(account, subscriberId);
-            if (read.isEmpty()) {
-                return;
-            }
-            MirrorRecord r = read.get();
-            TreeSet<String> tags = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            tags.addAll(r.tags() == null ? List.of() : r.tags());
-            LinkedHashSet<Long> tagIds = new LinkedHashSet<>(r.tagIds() == null ? List.of() : r.tagIds());
-            String before = String.join(",", tags);
-            if (tagged) {
-                tags.add(g.name());
-                tagIds.add(g.id());
-            } else {
-                tags.remove(g.name());
-                tagIds.remove(g.id());
-            }
-            long now = clock.millis();
-            MirrorRecord next = new MirrorRecord(account, r.subscriberId(), r.email(), r.firstName(), r.state(), r.fields(),
-                    new ArrayList<>(tags), new ArrayList<>(tagIds), now, SOURCE_SCIM, null, r.lastSeenSync(),
-                    Math.max(now, r.eventAt()));
-            if (mirror.putIfUnchanged(next, r)) {
-                mirror.audit(account, new AuditEntry(null, tagged ? "scim.group.add" : "scim.group.remove", r.email(),
-                        r.subscriberId(), tagged ? "tagged" : "untagged", "scim", Map.of("tags", before),
-                        Map.of("tags", String.join(",", tags)), "group " + g.id() + " (" + g.name() + ")"));
-                return;
-            }
+        Optional<MirrorRecord> read = mirror.get(account, subscriberId);
+        if (read.isEmpty()) {
+            return; // nothing to hang the tag on: the next sync brings the person with it
+        }
+        long now = clock.millis();
+        MirrorMerge.Result result = mirror.merge(account, subscriberId, read, ignored -> new MirrorObservation(account,
+                subscriberId, null, Map.of(g.id(), new MirrorObservation.TagSeen(now, tagged, g.name())), 0, SOURCE_SCIM,
+                null, true));
+        if (result.write()) {
+            List<String> before = read.get().tags() == null ? List.of() : read.get().tags();
+            mirror.audit(account, new AuditEntry(null, tagged ? "scim.group.add" : "scim.group.remove", read.get().email(),
+                    subscriberId, tagged ? "tagged" : "untagged", "scim", Map.of("tags", String.join(",", before)),
+                    Map.of("tags", String.join(",", result.record().tags())), "group " + g.id() + " (" + g.name() + ")"));
         }
     }
 

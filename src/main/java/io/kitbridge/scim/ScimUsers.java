@@ -20,6 +20,8 @@ import io.kitbridge.store.AuditEntry;
 import io.kitbridge.provision.ProvisionOutput;
 import io.kitbridge.provision.ProvisionResult;
 import io.kitbridge.provision.ProvisionService;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import jakarta.annotation.PostConstruct;
@@ -302,20 +304,20 @@ public class ScimUsers {
         }
         kit.call(KitCall.interactive(account, "change subscriber email", true, budgetConfig.interactiveMaxWait()),
                 api -> api.updateSubscriber(account, r.subscriberId(), new SubscriberUpdate(email, null, null)));
-        MirrorRecord current = r;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            long now = clock.millis();
-            MirrorRecord moved = new MirrorRecord(account, current.subscriberId(), email, current.firstName(), current.state(),
-                    current.fields(), current.tags(), current.tagIds(), now, ScimGroups.SOURCE_SCIM, null,
-                    current.lastSeenSync(), Math.max(now, current.eventAt()));
-            if (mirror.putIfUnchanged(moved, current)) {
-                mirror.audit(account, new AuditEntry(null, "scim.email", email, r.subscriberId(), "changed", "scim",
-                        Map.of("email", r.email()), Map.of("email", email), null));
-                return moved;
-            }
-            current = mirror.get(account, r.subscriberId()).orElse(current);
+        // the new address as Kit confirmed it now, merged by the ordering rule (guards: the record was rebuilt by
+        // hand, which dropped every tag's observation time, so an older webhook could undo a newer tag change)
+        long now = clock.millis();
+        MirrorMerge.Result moved;
+        try {
+            moved = mirror.merge(account, r.subscriberId(), Optional.of(r), current -> new MirrorObservation(account,
+                    r.subscriberId(), new MirrorObservation.Profile(now, email, current.firstName(), current.state(), null),
+                    Map.of(), 0, ScimGroups.SOURCE_SCIM, null, true));
+        } catch (MirrorStore.ConcurrentMirrorWrites busy) {
+            throw new ScimError(503, null, "the user changed concurrently; retry", config.retryAfter());
         }
-        throw new ScimError(503, null, "the user changed concurrently; retry", config.retryAfter());
+        mirror.audit(account, new AuditEntry(null, "scim.email", email, r.subscriberId(), "changed", "scim",
+                Map.of("email", r.email()), Map.of("email", email), null));
+        return moved.write() ? moved.record() : mirror.get(account, r.subscriberId()).orElse(r);
     }
 
     private ProvisionResult provision(String account, String email, String firstName, Map<String, String> fields) {

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.scim.ScimCalls.Answer;
 import io.kitbridge.sim.OAuthTokens;
 import io.kitbridge.store.ConnectionStore;
+import io.kitbridge.store.MirrorMerge;
+import io.kitbridge.store.MirrorObservation;
+import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.World;
@@ -75,6 +78,49 @@ class ScimGroupsTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void should_keep_each_tag_id_beside_its_name_and_every_tag_time_when_groups_gain_a_member() {
+        // guards: membership writes rebuilt the mirror record by hand: the new id went to the end of tagIds while its
+        // name was sorted in (tagIds[i] then named another tag), and every tag's observation time was dropped, so an
+        // older webhook could undo the change
+        // GIVEN a user, and two groups whose names sort the other way round from their creation
+        String account = apiKeyAccount();
+        String token = ScimCalls.mint(account);
+        long id = Long.parseLong(user(account, token, "align"));
+        long later = group(account, token, "zz-" + System.nanoTime());
+        long earlier = group(account, token, "aa-" + System.nanoTime());
+        // WHEN the user joins the "zz" group, then the "aa" group
+        for (long tagId : List.of(later, earlier)) {
+            Answer added = call("PATCH", account, "/Groups/" + tagId, token, Map.of("schemas", List.of(PATCH_OP),
+                    "Operations", List.of(Map.of("op", "add", "path", "members", "value", List.of(Map.of("value",
+                            Long.toString(id)))))));
+            assertEquals(200, added.status(), added.toString());
+        }
+        // THEN the mirror names each id by Kit's name for it, in name order
+        MirrorRecord r = mirror.get(account, id).orElseThrow();
+        Map<String, Long> kitIds = world.kit().admin().tagIdsByName();
+        assertEquals(2, r.tags().size(), r.toString());
+        for (int i = 0; i < r.tags().size(); i++) {
+            assertEquals(kitIds.get(r.tags().get(i)), r.tagIds().get(i), "tagIds[" + i + "] names tags[" + i + "]: " + r);
+        }
+        assertTrue(r.tags().get(0).startsWith("aa-"), r.toString());
+        // AND an older observation of a removal (Kit's webhook for an earlier change, delivered late) cannot undo it
+        for (long tagId : List.of(later, earlier)) {
+            long observed = r.tagAt().getOrDefault(tagId, r.tagsAt());
+            MirrorMerge.Result late = MirrorMerge.merge(r, new MirrorObservation(account, id, null, Map.of(tagId,
+                    new MirrorObservation.TagSeen(observed - 1, false, null)), 0, MirrorRecord.SOURCE_WEBHOOK, null, true),
+                    observed);
+            assertFalse(late.tagsApplied().contains(tagId), "tag " + tagId + " rolled back by an older event: " + r);
+        }
+    }
+
+    private static long group(String account, String token, String name) {
+        Answer created = call("POST", account, "/Groups", token, Map.of("schemas",
+                List.of("urn:ietf:params:scim:schemas:core:2.0:Group"), "displayName", name, "members", List.of()));
+        assertEquals(201, created.status(), created.toString());
+        return Long.parseLong(created.json().path("id").asText());
     }
 
     @Test
