@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,7 +58,11 @@ class SubscriberPass {
         PageAhead.Read read;
         SubscriberPage page;
         try {
-            read = ahead.take(key).orElseGet(() -> ahead.read(key));
+            Optional<PageAhead.Read> early = ahead.take(key);
+            if (early.isPresent()) {
+                s.add(SyncState.PAGES_READ_AHEAD, 1);
+            }
+            read = early.orElseGet(() -> ahead.read(key));
             read.call().count(s);
             page = read.call().get();
         } catch (KitException e) {

@@ -42,6 +42,7 @@ final class SyncState {
     static final String MIRROR_WRITES = "mirrorWrites";
     static final String CONTROL_WRITES = "controlWrites";
     static final String TAG_FALLBACKS = "tagFallbacks";
+    static final String PAGES_READ_AHEAD = "pagesReadAhead";
 
     /** Where a run takes tag memberships from (output field {@code tagsFrom}). */
     static final String TAGS_FROM_PAGES = "subscriber-pages";
