@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "6000"),
         @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
+        // three subscriber pages of 400: as many pages as 2,500 people in pages of 1,000, half the writes
+        @ResourceArg(name = "kitbridge.sync.page-size", value = "400"),
         @ResourceArg(name = "kitbridge.sync.max-invocations-per-execution", value = "3"),
         @ResourceArg(name = "kitbridge.sync.max-consecutive-errors", value = "0"),
         @ResourceArg(name = "kitbridge.sync.full-retries", value = "1000"),
@@ -86,7 +88,7 @@ class SyncFailureHandlingTest {
     @BeforeEach
     void seed() {
         world.kit().faults().clear();
-        world.kit().admin().seed(new SeedSpec(2500, 2, List.of("plan"), 5L));
+        world.kit().admin().seed(new SeedSpec(1200, 2, List.of("plan"), 5L));
         world.kit().log().clear();
     }
 

@@ -112,13 +112,21 @@ class SyncOrderingTest {
 
     @Test
     void should_keep_a_tag_removal_delivered_between_the_tag_pass_and_the_page_pass() {
-        // GIVEN a person tagged VIP in Kit, and a full sync whose tag pass has read VIP's members (the person included)
+        // GIVEN a person tagged VIP in Kit, and a full sync reading memberships from the tag lists (Kit ignored
+        // include=tags) whose tag pass has read VIP's members (the person included)
         String account = account("between");
         SimAdmin kit = world.kit().admin();
         long vip = kit.createTag("Ordering VIP");
         long person = kit.createSubscriber("between.person@example.com", "Bea");
         kit.tag(person, vip);
-        runUntil(account, "full", "exec-between", "pages");
+        kit.setIgnoreIncludeTags(true);
+        try {
+            runUntil(account, "full", "exec-between", "pages"); // the catalog
+            assertEquals("tags", step(account, "full", "exec-between").jsonPath().getString("phase"), "fell back");
+            runUntil(account, "full", "exec-between", "pages"); // every tag's members
+        } finally {
+            kit.setIgnoreIncludeTags(false);
+        }
         // WHEN the tag is removed in Kit and its webhook is delivered before the page pass
         kit.untag(person, vip);
         HttpApiResponse delivered = deliver(account, "subscriber.tag_removed", TestClock.current().instant(), person,
@@ -130,6 +138,29 @@ class SyncOrderingTest {
         assertEquals(List.of(), r.tags(), r.toString());
         assertEquals("active", r.state());
         assertEquals(List.of(), MirrorMatch.differences(kit, mirror, account));
+    }
+
+    @Test
+    void should_apply_a_late_tag_removal_created_after_a_subscriber_page_was_read_but_before_it_was_written() {
+        // GIVEN a person tagged GOLD in Kit, and a full sync whose subscriber page (tags included) is answered, then
+        // 10 s pass before its write (a page read ahead, or a slow invocation), driven by the clock when Kit answers
+        String account = account("inline");
+        SimAdmin kit = world.kit().admin();
+        long gold = kit.createTag("Inline Gold");
+        long person = kit.createSubscriber("inline.person@example.com", "Ina");
+        kit.tag(person, gold);
+        world.kit().afterRequests("GET", "/v4/subscribers", 1, () -> TestClock.current().advance(Duration.ofSeconds(10)));
+        Instant beforeRead = TestClock.current().instant();
+        runUntil(account, "full", "exec-inline", "done");
+        assertEquals(List.of("Inline Gold"), mirror.get(account, person).orElseThrow().tags());
+        // WHEN the removal of GOLD, created 5 s after that read (and so before the write), is delivered late
+        kit.untag(person, gold);
+        HttpApiResponse late = deliver(account, "subscriber.tag_removed", beforeRead.plusSeconds(5), person,
+                "inline.person@example.com", gold, "Inline Gold");
+        // THEN it is applied: the page's tags are stamped with the page's read time, not the write's
+        assertEquals(200, late.statusCode(), late.body());
+        assertTrue(late.body().contains("\"applied\":1"), late.body());
+        assertEquals(List.of(), mirror.get(account, person).orElseThrow().tags());
     }
 
     @Test
