@@ -35,14 +35,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mirror's ordering rule across sync and webhooks, with explicit interleavings: every sync-page invocation does
- * one unit of work (max-invocation-time 1 ms, as in SyncRecoveryTest, whose configuration this shares), and the
+ * one unit of work (max-units-per-invocation 1, as in SyncRecoveryTest, whose configuration this shares), and the
  * webhook is delivered by hand (in-process, signed) between units. Guards issue 14.
  */
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "6000"),
-        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
+        // one unit per invocation by count: a 1 ms time budget also gave every DynamoDB call only its 100 ms floor
+        @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
         @ResourceArg(name = "kitbridge.sync.lease-ttl", value = "8s"),
         @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
         @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
@@ -101,7 +102,12 @@ class SyncOrderingTest {
     /** A signed delivery of one catalog event, as Kit's endpoint would send it, handled in-process. */
     private HttpApiResponse deliver(String account, String type, Instant created, long subscriberId, String email,
             long tagId, String tagName) {
-        String body = ApiGatewayEvents.signedBody(List.of(ApiGatewayEvents.signedEvent(UUID.randomUUID().toString(), type,
+        return deliver(UUID.randomUUID().toString(), account, type, created, subscriberId, email, tagId, tagName);
+    }
+
+    private HttpApiResponse deliver(String eventId, String account, String type, Instant created, long subscriberId,
+            String email, long tagId, String tagName) {
+        String body = ApiGatewayEvents.signedBody(List.of(ApiGatewayEvents.signedEvent(eventId, type,
                 created, ApiGatewayEvents.subscriber(subscriberId, email, "active", null),
                 Map.of("tag", Map.of("id", tagId, "name", tagName)))));
         String signature = ApiGatewayEvents.signature(SECRET, TestClock.current().instant().getEpochSecond(), body);
@@ -187,5 +193,33 @@ class SyncOrderingTest {
         assertEquals(200, late.statusCode(), late.body());
         assertTrue(late.body().contains("\"applied\":1"), late.body());
         assertEquals(List.of(), mirror.get(account, person).orElseThrow().tags());
+    }
+
+    @Test
+    void should_answer_a_redelivered_webhook_as_a_duplicate_when_a_sync_rewrote_the_person_meanwhile() {
+        // guards: sync rewrote whole mirror items, so it could drop the webhook's dedupe memory (recentEvents)
+        // GIVEN a mirrored person and a tag_added webhook event applied to them
+        String account = account("dedupe");
+        SimAdmin kit = world.kit().admin();
+        long silver = kit.createTag("Dedupe Silver");
+        long person = kit.createSubscriber("dedupe.person@example.com", "Dee");
+        runUntil(account, "full", "exec-dedupe-1", "done");
+        kit.tag(person, silver);
+        String eventId = UUID.randomUUID().toString();
+        HttpApiResponse first = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
+                "dedupe.person@example.com", silver, "Dedupe Silver");
+        assertTrue(first.body().contains("\"applied\":1"), first.body());
+        // WHEN the person is renamed in Kit and a full sync rewrites their mirror record
+        kit.rename(person, "Deirdre");
+        TestClock.current().advance(Duration.ofSeconds(1));
+        runUntil(account, "full", "exec-dedupe-2", "done");
+        MirrorRecord rewritten = mirror.get(account, person).orElseThrow();
+        assertEquals("Deirdre", rewritten.firstName());
+        // THEN the record still remembers the event, and Kit's redelivery of it is answered as a duplicate
+        assertTrue(rewritten.recentEvents().keySet().stream().anyMatch(k -> k.contains(eventId)), rewritten.toString());
+        HttpApiResponse again = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
+                "dedupe.person@example.com", silver, "Dedupe Silver");
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains("\"duplicates\":1"), again.body());
     }
 }
