@@ -41,7 +41,13 @@ class PageAhead {
     InvocationDeadline deadline;
 
     private final AtomicReference<Pending> pending = new AtomicReference<>();
-    private volatile ExecutorService reader;
+    /** One reader thread, started on the first page read ahead; named like the runtime's invocation thread (this is
+     * function work, which the tests' IAM guard checks). */
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(task -> {
+        Thread t = new Thread(task, "Lambda Thread sync-page-ahead");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Which page: the run, the cursor it starts after, the updated_after filter and include. */
     record Key(String account, String runId, String cursor, String updatedAfter, String include) {
@@ -68,7 +74,7 @@ class PageAhead {
             return;
         }
         Long until = deadline.current();
-        Future<Read> future = reader().submit(() -> until == null ? read(key) : deadline.within(until, () -> read(key)));
+        Future<Read> future = reader.submit(() -> until == null ? read(key) : deadline.within(until, () -> read(key)));
         pending.set(new Pending(key, future)); // replaces any other: never more than one page held
     }
 
@@ -103,28 +109,8 @@ class PageAhead {
         }
     }
 
-    private ExecutorService reader() {
-        ExecutorService r = reader;
-        if (r == null) {
-            synchronized (this) {
-                if (reader == null) {
-                    // named like the runtime's invocation thread: this is function work (the tests' IAM guard checks it)
-                    reader = Executors.newSingleThreadExecutor(task -> {
-                        Thread t = new Thread(task, "Lambda Thread sync-page-ahead");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                }
-                r = reader;
-            }
-        }
-        return r;
-    }
-
     @PreDestroy
     void close() {
-        if (reader != null) {
-            reader.shutdownNow();
-        }
+        reader.shutdownNow();
     }
 }
