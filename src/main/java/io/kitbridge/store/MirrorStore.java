@@ -274,45 +274,6 @@ public class MirrorStore {
         }
     }
 
-    /** The record kept changing under every merge attempt (a retry later gets through). */
-    public static final class ConcurrentMirrorWrites extends RuntimeException {
-        ConcurrentMirrorWrites(String account, long subscriberId) {
-            super("mirror record of subscriber " + subscriberId + " in account " + account + " kept changing", null,
-                    false, false);
-        }
-    }
-
-    /**
-     * Compare-and-set for read-modify-write merges (webhook events): writes only if the stored item is still the
-     * version read ({@code expected}; null = still absent). False: someone wrote in between — re-read and retry,
-     * so two concurrent events for one person never lose each other's change.
-     */
-    public boolean putIfUnchanged(MirrorRecord record, MirrorRecord expected) {
-        try {
-            if (expected == null) {
-                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
-                        .conditionExpression("attribute_not_exists(#sk)")
-                        .expressionAttributeNames(Map.of("#sk", Attr.SK)));
-            } else {
-                Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
-                        "#hash", HASH));
-                Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
-                        ":eventAt", Items.n(expected.eventAt())));
-                String hashCondition = "attribute_not_exists(#hash)";
-                if (expected.contentHash() != null) {
-                    values.put(":hash", Items.s(expected.contentHash()));
-                    hashCondition = "#hash = :hash";
-                }
-                String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition;
-                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
-                        .expressionAttributeNames(names).expressionAttributeValues(values));
-            }
-            return true;
-        } catch (ConditionalCheckFailedException changedMeanwhile) {
-            return false;
-        }
-    }
-
     /**
      * {@link #putIfUnchanged} as an UpdateItem of every attribute but {@code recentEvents} (attributes the record
      * lacks are removed): same condition, so same compare-and-set, and the webhook's dedupe memory is never written.
@@ -346,6 +307,45 @@ public class MirrorStore {
                     .key(Map.of(Attr.ACCOUNT, Items.s(record.account()), Attr.SK, Items.s(subscriberSk(record.subscriberId()))))
                     .updateExpression(update.expression()).conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            return false;
+        }
+    }
+
+    /** The record kept changing under every merge attempt (a retry later gets through). */
+    public static final class ConcurrentMirrorWrites extends RuntimeException {
+        ConcurrentMirrorWrites(String account, long subscriberId) {
+            super("mirror record of subscriber " + subscriberId + " in account " + account + " kept changing", null,
+                    false, false);
+        }
+    }
+
+    /**
+     * Compare-and-set for read-modify-write merges (webhook events): writes only if the stored item is still the
+     * version read ({@code expected}; null = still absent). False: someone wrote in between — re-read and retry,
+     * so two concurrent events for one person never lose each other's change.
+     */
+    public boolean putIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+        try {
+            if (expected == null) {
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record))
+                        .conditionExpression("attribute_not_exists(#sk)")
+                        .expressionAttributeNames(Map.of("#sk", Attr.SK)));
+            } else {
+                Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
+                        "#hash", HASH));
+                Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
+                        ":eventAt", Items.n(expected.eventAt())));
+                String hashCondition = "attribute_not_exists(#hash)";
+                if (expected.contentHash() != null) {
+                    values.put(":hash", Items.s(expected.contentHash()));
+                    hashCondition = "#hash = :hash";
+                }
+                String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition;
+                dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+            }
             return true;
         } catch (ConditionalCheckFailedException changedMeanwhile) {
             return false;
