@@ -62,6 +62,20 @@ public interface KitApi {
             @QueryParam("sort_field") String sortField,
             @QueryParam("sort_order") String sortOrder);
 
+    /**
+     * A page of subscribers with related data in each item ({@code include}: a comma list of {@code tags},
+     * {@code attribution}, {@code location}, {@code canceled_at}; kit-v4-deltas.md, "List subscribers: include and
+     * slim"). With {@code tags} every item carries {@code tags: [{id, name}]}, observed with the rest of the item.
+     */
+    @GET
+    @Path("/v4/subscribers")
+    SubscriberPage listSubscribersIncluding(@HeaderParam(ACCOUNT_HEADER) String account,
+            @QueryParam("status") String status,
+            @QueryParam("updated_after") String updatedAfter,
+            @QueryParam("per_page") Integer perPage,
+            @QueryParam("after") String after,
+            @QueryParam("include") String include);
+
     @GET
     @Path("/v4/subscribers/{id}")
     SubscriberEnvelope getSubscriber(@HeaderParam(ACCOUNT_HEADER) String account, @PathParam("id") long id);

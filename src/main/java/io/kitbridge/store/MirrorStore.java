@@ -261,16 +261,71 @@ public class MirrorStore {
      */
     public MirrorMerge.Result merge(String account, long subscriberId, Optional<MirrorRecord> read,
             java.util.function.Function<MirrorRecord, MirrorObservation> observation) {
+        return merge(account, subscriberId, read, observation, this::putIfUnchanged);
+    }
+
+    /**
+     * {@link #merge} for sync's writes (pages, tag adds, missing, drift): the same ordering rule and compare-and-set,
+     * written as an UpdateItem that never names {@code recentEvents}, so a sync write keeps the webhook's dedupe
+     * memory whatever the webhook stored there after sync read the item.
+     */
+    public MirrorMerge.Result mergeFromSync(String account, long subscriberId, Optional<MirrorRecord> read,
+            java.util.function.Function<MirrorRecord, MirrorObservation> observation) {
+        return merge(account, subscriberId, read, observation, this::updateIfUnchanged);
+    }
+
+    private MirrorMerge.Result merge(String account, long subscriberId, Optional<MirrorRecord> read,
+            java.util.function.Function<MirrorRecord, MirrorObservation> observation,
+            java.util.function.BiPredicate<MirrorRecord, MirrorRecord> writeIfUnchanged) {
         MirrorRecord existing = read != null ? read.orElse(null) : get(account, subscriberId).orElse(null);
         for (int attempt = 1; ; attempt++) {
             MirrorMerge.Result result = MirrorMerge.merge(existing, observation.apply(existing), clock.millis());
-            if (!result.write() || putIfUnchanged(result.record(), existing)) {
+            if (!result.write() || writeIfUnchanged.test(result.record(), existing)) {
                 return result;
             }
             if (attempt >= MAX_MERGE_ATTEMPTS) {
                 throw new ConcurrentMirrorWrites(account, subscriberId);
             }
             existing = get(account, subscriberId).orElse(null);
+        }
+    }
+
+    /**
+     * {@link #putIfUnchanged} as an UpdateItem of every attribute but {@code recentEvents} (attributes the record
+     * lacks are removed): same condition, so same compare-and-set, and the webhook's dedupe memory is never written.
+     */
+    private boolean updateIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+        Map<String, AttributeValue> set = toItem(record);
+        set.remove(Attr.ACCOUNT);
+        set.remove(Attr.SK);
+        set.remove(RECENT_EVENTS);
+        List<String> remove = java.util.stream.Stream.of(EMAIL, Attr.EMAIL_KEY, FIRST_NAME, LAST_SEEN_SYNC)
+                .filter(name -> !set.containsKey(name)).toList();
+        UpdateExpression update = UpdateExpression.of(set, remove);
+        Map<String, String> names = new HashMap<>(update.names());
+        Map<String, AttributeValue> values = new HashMap<>(update.values());
+        String condition;
+        if (expected == null) {
+            names.put("#csk", Attr.SK);
+            condition = "attribute_not_exists(#csk)";
+        } else {
+            names.putAll(Map.of("#cu", Attr.UPDATED_AT, "#ce", EVENT_AT, "#ch", HASH));
+            values.putAll(Map.of(":cu", Items.n(expected.updatedAt()), ":ce", Items.n(expected.eventAt())));
+            String hashCondition = "attribute_not_exists(#ch)";
+            if (expected.contentHash() != null) {
+                values.put(":ch", Items.s(expected.contentHash()));
+                hashCondition = "#ch = :ch";
+            }
+            condition = "#cu = :cu AND #ce = :ce AND " + hashCondition;
+        }
+        try {
+            dynamo.updateItem(b -> b.tableName(tables.mirror())
+                    .key(Map.of(Attr.ACCOUNT, Items.s(record.account()), Attr.SK, Items.s(subscriberSk(record.subscriberId()))))
+                    .updateExpression(update.expression()).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            return false;
         }
     }
 

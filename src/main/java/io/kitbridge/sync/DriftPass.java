@@ -153,7 +153,7 @@ class DriftPass {
             tags.put(tagId, new MirrorObservation.TagSeen(askedAt, true, s.tagNames.get(i)));
         }
         MirrorObservation.Profile repaired = profile;
-        mirror.merge(r.account(), r.subscriberId(), Optional.of(r), ignored -> new MirrorObservation(r.account(),
+        mirror.mergeFromSync(r.account(), r.subscriberId(), Optional.of(r), ignored -> new MirrorObservation(r.account(),
                 r.subscriberId(), repaired, tags, 0, MirrorRecord.SOURCE_SYNC, s.runId, false));
         s.add(SyncState.MIRROR_WRITES, 1);
         return unknown;

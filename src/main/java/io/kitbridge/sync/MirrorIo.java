@@ -17,8 +17,9 @@ import java.util.Set;
 /**
  * A page's mirror reads and writes, in parallel. Reads of a page of the full listing (a contiguous id range) are
  * range Queries; reads of a sparse page (incremental, tag members) are GetItems. Writes are merges
- * ({@link MirrorStore#merge}): one conditional PutItem per changed record, so nothing observed after the page was
- * read (a webhook, provision) is overwritten by it.
+ * ({@link MirrorStore#mergeFromSync}): one conditional UpdateItem per changed record, so nothing observed after
+ * the page was read (a webhook, provision) is overwritten by it, and the webhook's {@code recentEvents} is never
+ * written by sync.
  */
 @ApplicationScoped
 class MirrorIo {
@@ -55,7 +56,7 @@ class MirrorIo {
     /** Merges each observation into its record ({@code existing}: as read with this page); results in order. */
     List<MirrorMerge.Result> mergeAll(List<MirrorObservation> observations, Map<Long, MirrorRecord> existing) {
         List<MirrorMerge.Result> out = new ArrayList<>(observations.size());
-        parallel.map(observations, MERGE_CHUNK, chunk -> chunk.stream().map(o -> mirror.merge(o.account(),
+        parallel.map(observations, MERGE_CHUNK, chunk -> chunk.stream().map(o -> mirror.mergeFromSync(o.account(),
                 o.subscriberId(), Optional.ofNullable(existing.get(o.subscriberId())), ignored -> o)).toList())
                 .forEach(out::addAll);
         return out;

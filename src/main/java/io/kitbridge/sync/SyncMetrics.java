@@ -28,6 +28,11 @@ class SyncMetrics {
                 .emit();
     }
 
+    /** Kit answered a subscriber page without {@code tags}: this run reads the tag lists instead (never silently). */
+    void tagFallback(SyncMode mode) {
+        event(mode).metric("SyncTagFallback", 1, Emf.COUNT).emit();
+    }
+
     void skipped(SyncMode mode) {
         skipped.increment();
         event(mode).metric("SyncSkipped", 1, Emf.COUNT).emit();

@@ -16,13 +16,16 @@ import java.util.Map;
  * @param drift         first findings of the drift check (final output of a full run only)
  * @param nextExecutionName with {@code continueAsNew}: the next execution's name, derived from syncId and the run's
  *                      invocation count, so a retried StartExecution cannot start a second execution
+ * @param tagsFrom      where the run takes tag memberships from: {@code subscriber-pages} (include=tags, one pass)
+ *                      or {@code tag-lists} (each tag's member list: the fallback when Kit answered subscriber
+ *                      pages without {@code tags}, said in {@code reason} and metric SyncTagFallback)
  * @param error         outcome {@code failed}: the kitbridge error type that ended the execution ({@code reason}
  *                      holds its message); the state machine's Fail state reports both
  */
 @RegisterForReflection
 public record SyncPageOutput(String account, String mode, String syncId, String runId, String phase, boolean done,
         int waitSeconds, boolean continueAsNew, String outcome, String reason, int loops, String loopExecution,
-        Map<String, Long> stats, List<String> drift, String nextExecutionName, String error) {
+        Map<String, Long> stats, List<String> drift, String nextExecutionName, String error, String tagsFrom) {
 
     public static final String RUNNING = "running";
     public static final String COMPLETED = "completed";
@@ -51,6 +54,7 @@ public record SyncPageOutput(String account, String mode, String syncId, String 
         private Map<String, Long> stats = Map.of();
         private List<String> drift = List.of();
         private String error;
+        private String tagsFrom;
 
         private Builder(String account, String mode, String syncId, String outcome, String reason) {
             this.account = account;
@@ -94,6 +98,11 @@ public record SyncPageOutput(String account, String mode, String syncId, String 
             return this;
         }
 
+        Builder tagsFrom(String source) {
+            this.tagsFrom = source;
+            return this;
+        }
+
         Builder error(String type) {
             this.error = type;
             return this;
@@ -101,7 +110,7 @@ public record SyncPageOutput(String account, String mode, String syncId, String 
 
         SyncPageOutput build() {
             return new SyncPageOutput(account, mode, syncId, runId, phase, done, waitSeconds, nextExecutionName != null,
-                    outcome, reason, loops, loopExecution, stats, drift, nextExecutionName, error);
+                    outcome, reason, loops, loopExecution, stats, drift, nextExecutionName, error, tagsFrom);
         }
     }
 }

@@ -228,7 +228,11 @@ public class SyncService {
                 }
                 long unitStart = System.nanoTime();
                 s.consecutiveErrors = 0;
-                step(s);
+                // read the next Kit page while this one is written only if this invocation will get to it: the same
+                // two checks as above, one unit on (a page read ahead and not used would cost a request)
+                boolean another = (config.maxUnitsPerInvocation() <= 0 || units + 1 < config.maxUnitsPerInvocation())
+                        && elapsed + longestUnit * 5 / 2 <= budget;
+                step(s, another);
                 progressed = true;
                 units++;
                 s.lastError = null;
@@ -272,11 +276,14 @@ public class SyncService {
         }
     }
 
-    /** One unit of the current phase, then the one save of the run state (a pause is thrown on after it). */
-    private void step(SyncState s) {
+    /**
+     * One unit of the current phase, then the one save of the run state (a pause is thrown on after it).
+     * {@code readAhead}: another unit follows in this invocation, so the subscriber pass may read its next page now.
+     */
+    private void step(SyncState s, boolean readAhead) {
         Step done = switch (s.phase) {
             case TAGS -> tags.stepMemberships(s);
-            case PAGES -> pages.step(s);
+            case PAGES -> pages.step(s, readAhead);
             case MISSING -> missing.step(s);
             case DRIFT -> drift.step(s);
             case TAG_ADDS -> tags.stepAdds(s);
@@ -345,7 +352,7 @@ public class SyncService {
         LOG.infof("sync of account %s: run %s complete: %s", s.account, s.runId, s.stats);
         metrics.completed(s);
         return SyncPageOutput.of(s.account, s.mode.wireName(), call.owner, SyncPageOutput.COMPLETED, "sync complete")
-                .run(s.runId, s.phase.wireName(), s.stats).done(true).loops(call.loops, call.execution)
+                .run(s.runId, s.phase.wireName(), s.stats).tagsFrom(s.tagsFrom).done(true).loops(call.loops, call.execution)
                 .drift(List.copyOf(s.driftReport)).build();
     }
 
@@ -359,7 +366,7 @@ public class SyncService {
     private SyncPageOutput running(Invocation call, SyncState s, int waitSeconds, String reason) {
         boolean handOver = call.execution != null && call.loops >= config.maxInvocationsPerExecution();
         return SyncPageOutput.of(s.account, s.mode.wireName(), call.owner, SyncPageOutput.RUNNING, reason)
-                .run(s.runId, s.phase.wireName(), s.stats).waitSeconds(waitSeconds).loops(call.loops, call.execution)
+                .run(s.runId, s.phase.wireName(), s.stats).tagsFrom(s.tagsFrom).waitSeconds(waitSeconds).loops(call.loops, call.execution)
                 .continueAsNew(handOver ? nextExecutionName(s, call.owner) : null).build();
     }
 

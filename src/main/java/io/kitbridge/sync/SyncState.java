@@ -41,6 +41,12 @@ final class SyncState {
     static final String RESUMED = "resumed";
     static final String MIRROR_WRITES = "mirrorWrites";
     static final String CONTROL_WRITES = "controlWrites";
+    static final String TAG_FALLBACKS = "tagFallbacks";
+    static final String PAGES_READ_AHEAD = "pagesReadAhead";
+
+    /** Where a run takes tag memberships from (output field {@code tagsFrom}). */
+    static final String TAGS_FROM_PAGES = "subscriber-pages";
+    static final String TAGS_FROM_TAG_LISTS = "tag-lists";
 
     String account;
     String runId;
@@ -54,6 +60,12 @@ final class SyncState {
     String cursor;
     int page;
     boolean catalogLoaded;
+    /**
+     * {@link #TAGS_FROM_PAGES}: memberships come with each subscriber item ({@code include=tags}); {@link
+     * #TAGS_FROM_TAG_LISTS}: from each tag's member list (the fallback when Kit answered without {@code tags}, and
+     * runs stored before include=tags existed).
+     */
+    String tagsFrom = TAGS_FROM_PAGES;
     /** Tag catalog snapshot of the run, sorted by id: memberships are stored by index into it. */
     List<Long> tagIds = new ArrayList<>();
     List<String> tagNames = new ArrayList<>();
@@ -97,6 +109,10 @@ final class SyncState {
 
     long stat(String name) {
         return stats.getOrDefault(name, 0L);
+    }
+
+    boolean tagsFromPages() {
+        return TAGS_FROM_PAGES.equals(tagsFrom);
     }
 
     boolean finished() {

@@ -48,6 +48,7 @@ class SyncStateStore {
     static final String CURSOR = "cursor";
     static final String PAGE = "page";
     static final String CATALOG_LOADED = "catalogLoaded";
+    static final String TAGS_FROM = "tagsFrom";
     static final String TAG_IDS = "tagIds";
     static final String TAG_NAMES = "tagNames";
     static final String TAG_INDEX = "tagIndex";
@@ -245,6 +246,7 @@ class SyncStateStore {
         putIfSet(item, CURSOR, s.cursor);
         item.put(PAGE, Items.n(s.page));
         item.put(CATALOG_LOADED, Items.bool(s.catalogLoaded));
+        item.put(TAGS_FROM, Items.s(s.tagsFrom));
         item.put(TAG_IDS, AttributeValue.fromL(s.tagIds.stream().map(id -> Items.n(id)).toList()));
         item.put(TAG_NAMES, Items.stringList(s.tagNames));
         item.put(TAG_INDEX, Items.n(s.tagIndex));
@@ -281,6 +283,8 @@ class SyncStateStore {
         s.cursor = Items.str(item, CURSOR).orElse(null);
         s.page = (int) Items.numOr(item, PAGE, 0);
         s.catalogLoaded = Items.boolOr(item, CATALOG_LOADED, false);
+        // a run stored before include=tags read its memberships from the tag lists: it goes on that way
+        s.tagsFrom = Items.strOr(item, TAGS_FROM, SyncState.TAGS_FROM_TAG_LISTS);
         s.tagIds = numbers(item.get(TAG_IDS));
         s.tagNames = new ArrayList<>(Items.stringListOf(item, TAG_NAMES));
         s.tagIndex = (int) Items.numOr(item, TAG_INDEX, 0);

@@ -44,8 +44,17 @@ class TagPass {
     @Inject
     Clock clock;
 
-    /** Full run: store the members of the current tag page; after the last tag, go on to the subscriber pages. */
+    /**
+     * Full run: the tag catalog; then, only when the run reads memberships from the tag lists (the fallback), store
+     * the members of the current tag page; after the last tag, go on to the subscriber pages.
+     */
     Step stepMemberships(SyncState s) {
+        if (s.tagsFromPages()) {
+            // the subscriber pages carry each person's tags (include=tags): the catalog (names for ids) is all
+            Step did = s.catalogLoaded ? Step.did("tag catalog loaded") : loadCatalog(s, true);
+            s.phase = SyncPhase.PAGES;
+            return did;
+        }
         if (!s.catalogLoaded) {
             return loadCatalog(s, true);
         }

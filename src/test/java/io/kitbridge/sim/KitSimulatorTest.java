@@ -407,4 +407,74 @@ class KitSimulatorTest {
         assertEquals(1, sim.admin().subscriberCount());
         assertEquals(40, sim.log().mutating().size());
     }
+
+    @Test
+    void should_carry_each_subscribers_tags_and_omit_field_values_when_listing_with_include_tags_and_slim() {
+        // GIVEN two people, one tagged twice, one untagged
+        SimTestClient kit = start(Dialect.PUBLIC);
+        long vip = sim.admin().createTag("vip");
+        long beta = sim.admin().createTag("beta");
+        long ada = sim.admin().createSubscriber("ada@example.com", "Ada");
+        sim.admin().createSubscriber("bob@example.com", "Bob");
+        sim.admin().setField(ada, "plan", "pro");
+        sim.admin().tag(ada, beta);
+        sim.admin().tag(ada, vip);
+        // WHEN the list is read with include=tags, and with include=tags and slim=true
+        JsonNode tagged = kit.get("/v4/subscribers?status=all&include=tags").json();
+        JsonNode slim = kit.get("/v4/subscribers?status=all&include=tags&slim=true").json();
+        JsonNode plain = kit.get("/v4/subscribers?status=all").json();
+        // THEN every item carries its tags as {id, name} (an untagged person an empty list), fields as usual
+        JsonNode first = tagged.at("/subscribers/0");
+        assertEquals(ada, first.get("id").asLong());
+        assertEquals(2, first.get("tags").size());
+        Set<String> names = new HashSet<>();
+        first.get("tags").forEach(t -> {
+            assertEquals(Set.of("id", "name"), toSet(t.fieldNames()));
+            names.add(t.get("name").asText());
+        });
+        assertEquals(Set.of("vip", "beta"), names);
+        assertEquals(0, tagged.at("/subscribers/1/tags").size());
+        assertTrue(tagged.at("/subscribers/1").get("tags").isArray());
+        assertEquals("pro", first.at("/fields/plan").asText());
+        // AND slim leaves out the custom field values; without include there is no tags key at all
+        assertFalse(slim.at("/subscribers/0").has("fields"));
+        assertEquals(2, slim.at("/subscribers/0/tags").size());
+        assertFalse(plain.at("/subscribers/0").has("tags"));
+    }
+
+    @Test
+    void should_refuse_unknown_include_values_and_canceled_at_without_status_cancelled() {
+        // GIVEN an account with one person
+        SimTestClient kit = start(Dialect.PUBLIC);
+        sim.admin().createSubscriber("ada@example.com", "Ada");
+        // WHEN include names something Kit's documents do not list, or canceled_at without status=cancelled
+        SimTestClient.Res unknown = kit.get("/v4/subscribers?include=tags,purchases");
+        SimTestClient.Res canceled = kit.get("/v4/subscribers?status=all&include=canceled_at");
+        SimTestClient.Res allowed = kit.get("/v4/subscribers?status=cancelled&include=canceled_at,attribution,location");
+        // THEN the first two are refused with 422 and the documented combination is answered
+        assertEquals(422, unknown.status());
+        assertTrue(unknown.json().get("errors").get(0).asText().contains("include"), unknown.json().toString());
+        assertEquals(422, canceled.status());
+        assertEquals(200, allowed.status());
+    }
+
+    @Test
+    void should_answer_without_the_tags_key_when_the_ignore_include_tags_switch_is_on() {
+        // GIVEN a tagged person and the switch that makes the simulator ignore include=tags
+        SimTestClient kit = start(Dialect.PUBLIC);
+        long ada = sim.admin().createSubscriber("ada@example.com", "Ada");
+        sim.admin().tag(ada, sim.admin().createTag("vip"));
+        sim.admin().setIgnoreIncludeTags(true);
+        // WHEN the list is read with include=tags
+        JsonNode page = kit.get("/v4/subscribers?include=tags").json();
+        // THEN the item has no tags key (the product must notice, not read "no tags")
+        assertFalse(page.at("/subscribers/0").has("tags"));
+        assertEquals("Ada", page.at("/subscribers/0/first_name").asText());
+    }
+
+    private static Set<String> toSet(java.util.Iterator<String> names) {
+        Set<String> out = new HashSet<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
 }

@@ -191,6 +191,28 @@ public final class SimAdmin {
         }
     }
 
+    /** Change a subscriber's first name (bumps updated_at, as a change in the Kit UI would). */
+    public void rename(long id, String firstName) {
+        try {
+            engine.update(id, null, true, firstName, null);
+        } catch (SimEngine.NotFound e) {
+            throw unknownSubscriber(id);
+        }
+    }
+
+    /**
+     * Switch: answer {@code GET /v4/subscribers?include=tags} without the {@code tags} key on the items, like a Kit
+     * that ignores the parameter (exercises the product's fallback to the per-tag pass).
+     */
+    public void setIgnoreIncludeTags(boolean ignore) {
+        engine.ignoreIncludeTags = ignore;
+    }
+
+    /** Switch: whether tagging and untagging bump updated_at (Kit's documents do not say; default true). */
+    public void setTaggingTouchesUpdatedAt(boolean touches) {
+        engine.taggingTouchesUpdatedAt = touches;
+    }
+
     /** Set (or clear with null) a custom field value (fires custom_field_value_update to signed endpoints). */
     public void setField(long id, String key, String value) {
         try {

@@ -26,6 +26,16 @@ final class SimEngine {
     final SimClock clock;
     final SimConfig config;
     final WebhookDispatcher hooks;
+    /**
+     * Test switch: GET /v4/subscribers answers {@code include=tags} WITHOUT the {@code tags} key on the items (as a Kit
+     * that ignores the parameter would), so the product's fallback to the per-tag pass can be exercised.
+     */
+    volatile boolean ignoreIncludeTags;
+    /**
+     * Whether tagging and untagging bump the subscriber's updated_at (what updated_after filters on). Kit's documents
+     * do not say (kit-v4-deltas.md is silent): true by default, false to test a Kit that does not.
+     */
+    volatile boolean taggingTouchesUpdatedAt = true;
 
     SimEngine(SimStore store, SimClock clock, SimConfig config, WebhookDispatcher hooks) {
         this.store = store;
@@ -340,8 +350,10 @@ final class SimEngine {
             }
             long now = clock.nowSeconds();
             boolean created = store.addTag(slot, t, now);
-            if (created) {
+            if (created && taggingTouchesUpdatedAt) {
                 store.touch(slot, clock.nowMillis());
+            }
+            if (created) {
                 events.add(tagEvent(SimEvent.TAG_ADD, slot, t));
             }
             ObjectNode json = store.subscriberJson(slot);
@@ -367,7 +379,9 @@ final class SimEngine {
             if (slot < 0 || !store.removeTag(slot, t)) {
                 throw new NotFound();
             }
-            store.touch(slot, clock.nowMillis());
+            if (taggingTouchesUpdatedAt) {
+                store.touch(slot, clock.nowMillis());
+            }
             events.add(tagEvent(SimEvent.TAG_REMOVE, slot, t));
         } finally {
             store.rw.writeLock().unlock();

@@ -16,7 +16,10 @@
  *
  * <p>Behaviour follows {@code convertkit-v4-seed.txt} ({@link io.kitbridge.sim.Dialect#SEED}) or
  * {@code kit-v4-deltas.md} ({@link io.kitbridge.sim.Dialect#PUBLIC}) where they differ. Notable choices:
- * subscriber lists default to {@code status=active} and ascending id order; {@code *_after} filters are inclusive,
+ * subscriber lists default to {@code status=active} and ascending id order, answer {@code include=tags} with each
+ * item's {@code tags: [{id, name}]} ({@code attribution}, {@code location}, {@code canceled_at} with
+ * {@code status=cancelled} accepted, anything else 422) and {@code slim=true} without field values
+ * ({@link io.kitbridge.sim.SimAdmin#setIgnoreIncludeTags} answers without the key, to test a fallback); {@code *_after} filters are inclusive,
  * {@code *_before} exclusive; an upsert/PUT never changes state; unsubscribe only moves {@code active} people;
  * injected faults are applied after authentication and rate limiting (a rate-limited request gets the real 429);
  * seeding replaces subscribers, tags and custom fields and fires no webhooks; signature timestamps use the real

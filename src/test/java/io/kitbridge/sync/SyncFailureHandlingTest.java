@@ -30,14 +30,17 @@ import org.junit.jupiter.api.Test;
  * How the REAL state machine (infra/statemachine/sync.asl.json, aws-local-stepfunctions) ends a sync: permanent
  * failures end in Fail with the kitbridge type after the lease was released, transient ones are retried,
  * continue-as-new cannot start two executions, and a full run turned away by an incremental one is not lost.
- * Every invocation does one unit of work (max-invocation-time 1 ms) and an execution makes at most 3 invocations,
+ * Every invocation does one unit of work (max-units-per-invocation 1) and an execution makes at most 3 invocations,
  * so each run hands over several times; a transient Kit failure is thrown at once (max-consecutive-errors 0).
  */
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "6000"),
-        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
+        // one unit per invocation by count: a 1 ms time budget also gave every DynamoDB call only its 100 ms floor
+        @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
+        // three subscriber pages of 400: as many pages as 2,500 people in pages of 1,000, half the writes
+        @ResourceArg(name = "kitbridge.sync.page-size", value = "400"),
         @ResourceArg(name = "kitbridge.sync.max-invocations-per-execution", value = "3"),
         @ResourceArg(name = "kitbridge.sync.max-consecutive-errors", value = "0"),
         @ResourceArg(name = "kitbridge.sync.full-retries", value = "1000"),
@@ -86,7 +89,7 @@ class SyncFailureHandlingTest {
     @BeforeEach
     void seed() {
         world.kit().faults().clear();
-        world.kit().admin().seed(new SeedSpec(2500, 2, List.of("plan"), 5L));
+        world.kit().admin().seed(new SeedSpec(1200, 2, List.of("plan"), 5L));
         world.kit().log().clear();
     }
 

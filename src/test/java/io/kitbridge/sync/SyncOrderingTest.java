@@ -35,14 +35,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mirror's ordering rule across sync and webhooks, with explicit interleavings: every sync-page invocation does
- * one unit of work (max-invocation-time 1 ms, as in SyncRecoveryTest, whose configuration this shares), and the
+ * one unit of work (max-units-per-invocation 1, as in SyncRecoveryTest, whose configuration this shares), and the
  * webhook is delivered by hand (in-process, signed) between units. Guards issue 14.
  */
 @QuarkusTest
 @WithTestResource(value = KitWorld.class, initArgs = {
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "6000"),
-        @ResourceArg(name = "kitbridge.sync.max-invocation-time", value = "1ms"),
+        // one unit per invocation by count: a 1 ms time budget also gave every DynamoDB call only its 100 ms floor
+        @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
         @ResourceArg(name = "kitbridge.sync.lease-ttl", value = "8s"),
         @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
         @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
@@ -101,7 +102,12 @@ class SyncOrderingTest {
     /** A signed delivery of one catalog event, as Kit's endpoint would send it, handled in-process. */
     private HttpApiResponse deliver(String account, String type, Instant created, long subscriberId, String email,
             long tagId, String tagName) {
-        String body = ApiGatewayEvents.signedBody(List.of(ApiGatewayEvents.signedEvent(UUID.randomUUID().toString(), type,
+        return deliver(UUID.randomUUID().toString(), account, type, created, subscriberId, email, tagId, tagName);
+    }
+
+    private HttpApiResponse deliver(String eventId, String account, String type, Instant created, long subscriberId,
+            String email, long tagId, String tagName) {
+        String body = ApiGatewayEvents.signedBody(List.of(ApiGatewayEvents.signedEvent(eventId, type,
                 created, ApiGatewayEvents.subscriber(subscriberId, email, "active", null),
                 Map.of("tag", Map.of("id", tagId, "name", tagName)))));
         String signature = ApiGatewayEvents.signature(SECRET, TestClock.current().instant().getEpochSecond(), body);
@@ -112,13 +118,21 @@ class SyncOrderingTest {
 
     @Test
     void should_keep_a_tag_removal_delivered_between_the_tag_pass_and_the_page_pass() {
-        // GIVEN a person tagged VIP in Kit, and a full sync whose tag pass has read VIP's members (the person included)
+        // GIVEN a person tagged VIP in Kit, and a full sync reading memberships from the tag lists (Kit ignored
+        // include=tags) whose tag pass has read VIP's members (the person included)
         String account = account("between");
         SimAdmin kit = world.kit().admin();
         long vip = kit.createTag("Ordering VIP");
         long person = kit.createSubscriber("between.person@example.com", "Bea");
         kit.tag(person, vip);
-        runUntil(account, "full", "exec-between", "pages");
+        kit.setIgnoreIncludeTags(true);
+        try {
+            runUntil(account, "full", "exec-between", "pages"); // the catalog
+            assertEquals("tags", step(account, "full", "exec-between").jsonPath().getString("phase"), "fell back");
+            runUntil(account, "full", "exec-between", "pages"); // every tag's members
+        } finally {
+            kit.setIgnoreIncludeTags(false);
+        }
         // WHEN the tag is removed in Kit and its webhook is delivered before the page pass
         kit.untag(person, vip);
         HttpApiResponse delivered = deliver(account, "subscriber.tag_removed", TestClock.current().instant(), person,
@@ -130,6 +144,34 @@ class SyncOrderingTest {
         assertEquals(List.of(), r.tags(), r.toString());
         assertEquals("active", r.state());
         assertEquals(List.of(), MirrorMatch.differences(kit, mirror, account));
+    }
+
+    @Test
+    void should_apply_a_late_tag_removal_created_after_a_subscriber_page_was_read_but_before_it_was_written() {
+        // GIVEN a person tagged GOLD in Kit, and a full sync whose subscriber page (tags included) is answered, then
+        // 10 s pass before its write (a page read ahead, or a slow invocation), driven by the clock when Kit answers
+        String account = account("inline");
+        SimAdmin kit = world.kit().admin();
+        long gold = kit.createTag("Inline Gold");
+        long person = kit.createSubscriber("inline.person@example.com", "Ina");
+        kit.tag(person, gold);
+        world.kit().afterRequests("GET", "/v4/subscribers", 1, () -> TestClock.current().advance(Duration.ofSeconds(10)));
+        Instant beforeRead = TestClock.current().instant();
+        runUntil(account, "full", "exec-inline", "done");
+        assertEquals(List.of("Inline Gold"), mirror.get(account, person).orElseThrow().tags());
+        // WHEN the removal of GOLD, created 5 s after that read (and so before the write), is delivered late
+        // THEN it is applied: the page's tags are stamped with the page's read time, not the write's
+        assertLateRemovalApplied(account, person, "inline.person@example.com", gold, "Inline Gold", beforeRead.plusSeconds(5));
+    }
+
+    /** Kit removes the tag; its webhook, created at {@code createdAt}, is delivered now and must be applied. */
+    private void assertLateRemovalApplied(String account, long person, String email, long tagId, String tagName,
+            Instant createdAt) {
+        world.kit().admin().untag(person, tagId);
+        HttpApiResponse late = deliver(account, "subscriber.tag_removed", createdAt, person, email, tagId, tagName);
+        assertEquals(200, late.statusCode(), late.body());
+        assertTrue(late.body().contains("\"applied\":1"), late.body());
+        assertEquals(List.of(), mirror.get(account, person).orElseThrow().tags());
     }
 
     @Test
@@ -149,12 +191,35 @@ class SyncOrderingTest {
         runUntil(account, "incremental", "exec-late-incr", "done");
         assertEquals(List.of("Ordering Gold"), mirror.get(account, person).orElseThrow().tags());
         // WHEN the removal of GOLD, created 5 s after that read (and so before the write), is delivered late
-        kit.untag(person, gold);
-        HttpApiResponse late = deliver(account, "subscriber.tag_removed", beforeRead.plusSeconds(5), person,
-                "late.person@example.com", gold, "Ordering Gold");
         // THEN it is applied: it is newer than what the sync saw (the sync's write is stamped with its read time)
-        assertEquals(200, late.statusCode(), late.body());
-        assertTrue(late.body().contains("\"applied\":1"), late.body());
-        assertEquals(List.of(), mirror.get(account, person).orElseThrow().tags());
+        assertLateRemovalApplied(account, person, "late.person@example.com", gold, "Ordering Gold", beforeRead.plusSeconds(5));
+    }
+
+    @Test
+    void should_answer_a_redelivered_webhook_as_a_duplicate_when_a_sync_rewrote_the_person_meanwhile() {
+        // guards: sync rewrote whole mirror items, so it could drop the webhook's dedupe memory (recentEvents)
+        // GIVEN a mirrored person and a tag_added webhook event applied to them
+        String account = account("dedupe");
+        SimAdmin kit = world.kit().admin();
+        long silver = kit.createTag("Dedupe Silver");
+        long person = kit.createSubscriber("dedupe.person@example.com", "Dee");
+        runUntil(account, "full", "exec-dedupe-1", "done");
+        kit.tag(person, silver);
+        String eventId = UUID.randomUUID().toString();
+        HttpApiResponse first = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
+                "dedupe.person@example.com", silver, "Dedupe Silver");
+        assertTrue(first.body().contains("\"applied\":1"), first.body());
+        // WHEN the person is renamed in Kit and a full sync rewrites their mirror record
+        kit.rename(person, "Deirdre");
+        TestClock.current().advance(Duration.ofSeconds(1));
+        runUntil(account, "full", "exec-dedupe-2", "done");
+        MirrorRecord rewritten = mirror.get(account, person).orElseThrow();
+        assertEquals("Deirdre", rewritten.firstName());
+        // THEN the record still remembers the event, and Kit's redelivery of it is answered as a duplicate
+        assertTrue(rewritten.recentEvents().keySet().stream().anyMatch(k -> k.contains(eventId)), rewritten.toString());
+        HttpApiResponse again = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
+                "dedupe.person@example.com", silver, "Dedupe Silver");
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(again.body().contains("\"duplicates\":1"), again.body());
     }
 }

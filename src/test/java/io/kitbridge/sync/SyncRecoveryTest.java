@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "function", value = "sync-page"),
         @ResourceArg(name = "limit", value = "60000"), // a permit every ~1 ms: no invocation ever waits for one, so invocation n is unit n
         @ResourceArg(name = "kitbridge.sync.max-units-per-invocation", value = "1"),
+        // three subscriber pages of 400: as many pages as 3,000 people in pages of 1,000, a third of the writes
+        @ResourceArg(name = "kitbridge.sync.page-size", value = "400"),
         @ResourceArg(name = "kitbridge.sync.error-backoff", value = "1s"),
         @ResourceArg(name = "kitbridge.kit.circuit-breaker.delay", value = "1s")})
 class SyncRecoveryTest {
@@ -71,7 +73,7 @@ class SyncRecoveryTest {
     @BeforeEach
     void seed() {
         world.kit().faults().clear();
-        world.kit().admin().seed(new SeedSpec(3000, 3, List.of("company", "plan"), 11L));
+        world.kit().admin().seed(new SeedSpec(1200, 3, List.of("company", "plan"), 11L));
         world.kit().log().clear();
     }
 
@@ -133,7 +135,7 @@ class SyncRecoveryTest {
         // Lambda layer failing: outputs lost after the function ran (invocations 4 and 9), a failure before (6)
         String account = account("faulty");
         world.kit().faults().inject(Fault.once("GET", "/v4/subscribers", FaultKind.MALFORMED_JSON, 0));
-        world.kit().faults().inject(Fault.times("GET", "/v4/tags/", FaultKind.STATUS, 503, 5));
+        world.kit().faults().inject(Fault.times("GET", "/v4/tags", FaultKind.STATUS, 503, 5));
         // WHEN a full sync runs through the state machine
         JsonNode run = LocalStateMachine.run(full(account), "faulty", "--wait-scale", "0.02", "--retry-ms", "20",
                 "--lose-output-at", "4,9", "--fail-at", "6");
@@ -157,10 +159,10 @@ class SyncRecoveryTest {
     @Test
     void should_resume_a_killed_run_from_its_stored_cursor_once_the_crashed_holders_lease_expires() {
         // guards: the lease expiry was waited for with an 8.1 s sleep against an 8 s lease (a race with wall time)
-        // GIVEN a full sync whose execution is killed mid-run (after its tag pass, inside the subscriber pages)
+        // GIVEN a full sync whose execution is killed mid-run (after its tag catalog and first subscriber page)
         String account = account("killed");
         JsonNode killed = LocalStateMachine.run(full(account), "killed", "--wait-scale", "0.02", "--retry-ms", "20",
-                "--kill-at", "11");
+                "--kill-at", "4");
         assertEquals("ABORTED", killed.path("status").asText(), killed.toString());
         SyncState left = states.load(account).orElseThrow();
         assertEquals(SyncPhase.PAGES, left.phase, "killed inside the subscriber pages");
@@ -181,7 +183,7 @@ class SyncRecoveryTest {
         List<RecordedRequest> after = world.kit().log().all().subList(requestsBefore, world.kit().log().size());
         RecordedRequest firstPage = after.stream().filter(r -> r.path().equals("/v4/subscribers")).findFirst().orElseThrow();
         assertEquals(left.cursor, after(firstPage.query()));
-        assertTrue(after.stream().noneMatch(r -> r.path().startsWith("/v4/tags")), "the tag pass was not repeated");
+        assertTrue(after.stream().noneMatch(r -> r.path().startsWith("/v4/tags")), "the tag catalog was not read again");
         List<String> cursors = world.kit().log().matching("GET", "/v4/subscribers").stream().map(r -> after(r.query())).toList();
         assertEquals(cursors.size(), cursors.stream().distinct().count(), "no page read twice: " + cursors);
         assertEquals(List.of(), MirrorMatch.differences(world.kit().admin(), mirror, account));
