@@ -294,7 +294,10 @@ public class MirrorStore {
      * {@link #putIfUnchanged} as an UpdateItem of every attribute but {@code recentEvents} (attributes the record
      * lacks are removed): same condition, so same compare-and-set, and the webhook's dedupe memory is never written.
      */
-    private boolean updateIfUnchanged(MirrorRecord record, MirrorRecord expected) {
+    private boolean updateIfUnchanged(MirrorRecord given, MirrorRecord expected) {
+        // audit entries kept on the item move to items of their own when sync changes the email (history finds kept
+        // entries through the record's email); recentEvents is never written here either way
+        MirrorRecord record = expected == null ? given : keepingRemembered(given, expected);
         Map<String, AttributeValue> set = toItem(record);
         set.remove(Attr.ACCOUNT);
         set.remove(Attr.SK);

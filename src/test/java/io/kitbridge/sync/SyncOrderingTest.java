@@ -222,4 +222,29 @@ class SyncOrderingTest {
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("\"duplicates\":1"), again.body());
     }
+
+    @Test
+    void should_keep_a_webhooks_audit_entry_in_the_old_addresss_history_when_a_sync_brings_a_new_email() {
+        // guards: sync's UpdateItem carried the audit entries kept on the item unchanged, so after an email change
+        // the history of the old address lost its webhook entries (kept entries are found through the item's email)
+        // GIVEN a mirrored person and a webhook event applied (and audited) under their address
+        String account = account("moved");
+        SimAdmin kit = world.kit().admin();
+        long gold = kit.createTag("Moved Gold");
+        long person = kit.createSubscriber("before.move@example.com", "Mo");
+        runUntil(account, "full", "exec-moved-1", "done");
+        kit.tag(person, gold);
+        HttpApiResponse applied = deliver(UUID.randomUUID().toString(), account, "subscriber.tag_added",
+                TestClock.current().instant(), person, "before.move@example.com", gold, "Moved Gold");
+        assertTrue(applied.body().contains("\"applied\":1"), applied.body());
+        int before = mirror.history(account, "before.move@example.com", 20).size();
+        // WHEN the address changes in Kit and a full sync brings it to the mirror
+        kit.changeEmail(person, "after.move@example.com");
+        TestClock.current().advance(Duration.ofSeconds(1));
+        runUntil(account, "full", "exec-moved-2", "done");
+        // THEN the mirror has the new address, and the old address's history still holds every entry it had
+        assertEquals("after.move@example.com", mirror.get(account, person).orElseThrow().email());
+        assertEquals(before, mirror.history(account, "before.move@example.com", 20).size());
+        assertTrue(before >= 1, "the webhook's entry was in the old address's history");
+    }
 }
