@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Turns whatever ended an invocation into the {@link LambdaError} a caller sees, and counts it (metric "Errors" by
@@ -93,6 +94,13 @@ public final class Failures {
         }
         if (isPayloadError(t)) {
             return payloadError(t.getMessage());
+        }
+        if (t instanceof SdkException store) {
+            // an AWS SDK failure no service turned into its own type: DynamoDB (Secrets Manager reads are
+            // SecretUnavailable already). Guards: sync-page's call timeouts under a slow store came out as
+            // Unexpected, so the StoreUnavailable alarm stayed silent and a retry looked like a bug
+            return ErrorTypes.of("StoreUnavailable", "DynamoDB failed (" + store.getClass().getSimpleName() + ": "
+                    + detail(store.getMessage()) + "); every kitbridge call is idempotent, so repeating it is safe");
         }
         LOG.errorf(t, "invocation failed unexpectedly: %s", t.getClass().getName());
         return new Unexpected(t.getClass().getSimpleName() + ": " + detail(t.getMessage()));

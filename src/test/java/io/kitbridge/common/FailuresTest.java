@@ -45,4 +45,18 @@ class FailuresTest {
         assertEquals(InvalidInput.class, payload.getClass());
         assertEquals(Unexpected.class, bug.getClass());
     }
+
+    @Test
+    void should_report_store_unavailable_when_a_dynamodb_call_times_out_inside_a_function() {
+        // guards: an ApiCallTimeoutException that left sync-page (a 1M-subscriber benchmark on a slow store) was
+        // reported as Unexpected, not as the retryable StoreUnavailable operators alarm and branch on
+        // GIVEN the SDK's call timeout, wrapped as Funqy wraps a function's exception
+        var timeout = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(2000);
+        // WHEN it reaches the caller
+        var error = Failures.forCaller(new io.quarkus.funqy.runtime.ApplicationException(timeout));
+        // THEN it is StoreUnavailable and says what failed
+        assertEquals(io.kitbridge.errors.StoreUnavailable.class, error.getClass());
+        assertTrue(error.getMessage().startsWith("StoreUnavailable: DynamoDB failed (ApiCallTimeoutException"),
+                error.getMessage());
+    }
 }
