@@ -95,13 +95,6 @@ public final class Failures {
         if (isPayloadError(t)) {
             return payloadError(t.getMessage());
         }
-        if (t instanceof SdkException store) {
-            // an AWS SDK failure no service turned into its own type: DynamoDB (Secrets Manager reads are
-            // SecretUnavailable already). Guards: sync-page's call timeouts under a slow store came out as
-            // Unexpected, so the StoreUnavailable alarm stayed silent and a retry looked like a bug
-            return ErrorTypes.of("StoreUnavailable", "DynamoDB failed (" + store.getClass().getSimpleName() + ": "
-                    + detail(store.getMessage()) + "); every kitbridge call is idempotent, so repeating it is safe");
-        }
         LOG.errorf(t, "invocation failed unexpectedly: %s", t.getClass().getName());
         return new Unexpected(t.getClass().getSimpleName() + ": " + detail(t.getMessage()));
     }
@@ -127,6 +120,13 @@ public final class Failures {
                 || FUNQY_INTERNAL_ERROR.equals(t.getClass().getName())
                 || t instanceof java.lang.reflect.InvocationTargetException)) {
             t = t.getCause();
+        }
+        if (t instanceof SdkException store) {
+            // an AWS SDK failure no service turned into its own type is DynamoDB's (Secrets Manager reads are
+            // SecretUnavailable already); the one place for it, so every function reports it alike. Guards: only
+            // some adapters wrapped it, and sync-page's call timeouts under a slow store came out as Unexpected
+            return new KitbridgeException("StoreUnavailable", "DynamoDB failed (" + store.getClass().getSimpleName()
+                    + ": " + store.getMessage() + "); every kitbridge call is idempotent, so repeating it is safe", store);
         }
         return t;
     }

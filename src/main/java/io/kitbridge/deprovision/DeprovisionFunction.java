@@ -2,7 +2,6 @@ package io.kitbridge.deprovision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.common.FunctionBoundary;
-import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -17,7 +16,7 @@ public class DeprovisionFunction {
 
     @Funq("deprovision")
     public Object deprovision(JsonNode input) {
-        return StoreFailures.guard(() -> input != null && input.has("people") ? batch.deprovision(input)
-                : service.deprovision(DeprovisionRequest.from(input)));
+        return input != null && input.has("people") ? batch.deprovision(input)
+                : service.deprovision(DeprovisionRequest.from(input));
     }
 }

@@ -2,7 +2,6 @@ package io.kitbridge.lookup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.common.FunctionBoundary;
-import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -14,6 +13,6 @@ public class LookupFunction {
 
     @Funq("lookup")
     public LookupResult lookup(JsonNode input) {
-        return StoreFailures.guard(() -> service.lookup(LookupRequest.from(input)));
+        return service.lookup(LookupRequest.from(input));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kitbridge.common.FunctionBoundary;
 import io.kitbridge.common.HttpApiEvent;
-import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -27,7 +26,7 @@ public class OAuthFunction {
     @Funq("oauth")
     public JsonNode oauth(JsonNode input) throws com.fasterxml.jackson.core.JsonProcessingException {
         if (OAuthOperator.isOperatorCommand(input)) {
-            return mapper.valueToTree(StoreFailures.guard(() -> operator.handle(input)));
+            return mapper.valueToTree(operator.handle(input));
         }
         return mapper.valueToTree(service.handle(input == null || input.isNull() ? null : mapper.treeToValue(input, HttpApiEvent.class)));
     }

@@ -2,7 +2,6 @@ package io.kitbridge.provision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.common.FunctionBoundary;
-import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -14,6 +13,6 @@ public class ProvisionFunction {
 
     @Funq("provision")
     public ProvisionOutput provision(JsonNode input) {
-        return StoreFailures.guard(() -> service.provision(input));
+        return service.provision(input);
     }
 }

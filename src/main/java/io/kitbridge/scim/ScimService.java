@@ -10,7 +10,6 @@ import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.JsonInput;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.common.Secrets;
-import io.kitbridge.common.StoreFailures;
 import io.kitbridge.kit.CredentialResolver;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
@@ -70,7 +69,7 @@ public class ScimService {
             }
             return ScimJson.JSON.valueToTree(http(event));
         }
-        return StoreFailures.guard(() -> operator(input));
+        return operator(input);
     }
 
     // ---------------------------------------------------------------- operator (direct invoke)

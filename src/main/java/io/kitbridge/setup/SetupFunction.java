@@ -2,7 +2,6 @@ package io.kitbridge.setup;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.common.FunctionBoundary;
-import io.kitbridge.common.StoreFailures;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
@@ -14,6 +13,6 @@ public class SetupFunction {
 
     @Funq("setup")
     public SetupResult setup(JsonNode input) {
-        return StoreFailures.guard(() -> service.setup(input));
+        return service.setup(input);
     }
 }

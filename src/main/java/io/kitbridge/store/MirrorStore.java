@@ -210,17 +210,9 @@ public class MirrorStore {
             return putIfUnchanged(record, null);
         }
         // the version read (updatedAt, observation time, content) and "this event not applied yet", in one condition
-        Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
-                "#recent", RECENT_EVENTS, "#event", eventKey));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
-                ":eventAt", Items.n(expected.eventAt()), ":now", Items.n(nowSeconds)));
-        names.put("#hash", HASH);
-        String hashCondition = "attribute_not_exists(#hash)";
-        if (expected.contentHash() != null) {
-            values.put(":hash", Items.s(expected.contentHash()));
-            hashCondition = "#hash = :hash";
-        }
-        String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition
+        Map<String, String> names = new HashMap<>(Map.of("#recent", RECENT_EVENTS, "#event", eventKey));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", Items.n(nowSeconds)));
+        String condition = stillVersion(expected, names, values)
                 + " AND (attribute_not_exists(#recent.#event) OR #recent.#event <= :now)";
         try {
             dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
@@ -312,14 +304,7 @@ public class MirrorStore {
             names.put("#csk", Attr.SK);
             condition = "attribute_not_exists(#csk)";
         } else {
-            names.putAll(Map.of("#cu", Attr.UPDATED_AT, "#ce", EVENT_AT, "#ch", HASH));
-            values.putAll(Map.of(":cu", Items.n(expected.updatedAt()), ":ce", Items.n(expected.eventAt())));
-            String hashCondition = "attribute_not_exists(#ch)";
-            if (expected.contentHash() != null) {
-                values.put(":ch", Items.s(expected.contentHash()));
-                hashCondition = "#ch = :ch";
-            }
-            condition = "#cu = :cu AND #ce = :ce AND " + hashCondition;
+            condition = stillVersion(expected, names, values);
         }
         try {
             dynamo.updateItem(b -> b.tableName(tables.mirror())
@@ -330,6 +315,21 @@ public class MirrorStore {
         } catch (ConditionalCheckFailedException changedMeanwhile) {
             return false;
         }
+    }
+
+    /**
+     * The compare-and-set condition of a mirror write: the stored item is still the version read (its version,
+     * observation time and content hash). Adds its names and values (prefix {@code #c}/{@code :c}, clear of the
+     * names an update expression uses) and returns the condition.
+     */
+    private static String stillVersion(MirrorRecord expected, Map<String, String> names, Map<String, AttributeValue> values) {
+        names.putAll(Map.of("#cu", Attr.UPDATED_AT, "#ce", EVENT_AT, "#ch", HASH));
+        values.putAll(Map.of(":cu", Items.n(expected.updatedAt()), ":ce", Items.n(expected.eventAt())));
+        if (expected.contentHash() == null) {
+            return "#cu = :cu AND #ce = :ce AND attribute_not_exists(#ch)";
+        }
+        values.put(":ch", Items.s(expected.contentHash()));
+        return "#cu = :cu AND #ce = :ce AND #ch = :ch";
     }
 
     /** The record kept changing under every merge attempt (a retry later gets through). */
@@ -353,16 +353,9 @@ public class MirrorStore {
                         .conditionExpression("attribute_not_exists(#sk)")
                         .expressionAttributeNames(Map.of("#sk", Attr.SK)));
             } else {
-                Map<String, String> names = new HashMap<>(Map.of("#updatedAt", Attr.UPDATED_AT, "#eventAt", EVENT_AT,
-                        "#hash", HASH));
-                Map<String, AttributeValue> values = new HashMap<>(Map.of(":updatedAt", Items.n(expected.updatedAt()),
-                        ":eventAt", Items.n(expected.eventAt())));
-                String hashCondition = "attribute_not_exists(#hash)";
-                if (expected.contentHash() != null) {
-                    values.put(":hash", Items.s(expected.contentHash()));
-                    hashCondition = "#hash = :hash";
-                }
-                String condition = "#updatedAt = :updatedAt AND #eventAt = :eventAt AND " + hashCondition;
+                Map<String, String> names = new HashMap<>();
+                Map<String, AttributeValue> values = new HashMap<>();
+                String condition = stillVersion(expected, names, values);
                 dynamo.putItem(b -> b.tableName(tables.mirror()).item(toItem(record)).conditionExpression(condition)
                         .expressionAttributeNames(names).expressionAttributeValues(values));
             }

@@ -31,7 +31,7 @@ class ScimClientTest {
     void should_serve_the_unboundid_scim_client_for_users_and_groups() throws Exception {
         // GIVEN a token and API Gateway in front of the function
         String token = ScimCalls.mint("default");
-        String lambda = "http://localhost:" + System.getProperty("quarkus.lambda.mock-event-server.test-port", "8081") + "/_lambda_";
+        String lambda = io.kitbridge.testing.Lambda.url();
         try (ScimGateway gateway = new ScimGateway(event -> {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(lambda)).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event)).build(),

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kitbridge.webhook.ApiGatewayEvents;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -76,15 +75,7 @@ final class ScimGateway implements AutoCloseable {
             status = 502;
             responseBody = "{\"message\":\"Internal Server Error\"}";
         }
-        byte[] out = responseBody.getBytes(StandardCharsets.UTF_8);
-        responseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
-        if (out.length > 0) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(out);
-            }
-        }
-        exchange.close();
+        io.kitbridge.testing.Exchanges.send(exchange, status, responseHeaders, responseBody);
     }
 
     @Override

@@ -13,6 +13,11 @@ public final class Lambda {
     private Lambda() {
     }
 
+    /** Where a raw HTTP client posts an event to the mock event server (RestAssured is configured for it already). */
+    public static String url() {
+        return "http://localhost:" + System.getProperty("quarkus.lambda.mock-event-server.test-port", "8081") + "/_lambda_";
+    }
+
     public static Response invoke(Object event) {
         return given().contentType("application/json").accept("application/json").body(event).when().post();
     }

@@ -9,7 +9,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,10 +36,8 @@ public final class StalePollers implements QuarkusTestAfterConstructCallback {
     }
 
     static void drain() {
-        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.lambda.mock-event-server.test-port", Integer.class)
-                .orElse(8081);
         HttpClient client = HttpClient.newBuilder().connectTimeout(PING_TIMEOUT).build();
-        HttpRequest ping = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/_lambda_"))
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(Lambda.url()))
                 .header("Content-Type", "application/json").timeout(PING_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(PING)).build();
         for (int i = 1; i <= MAX_PINGS; i++) {

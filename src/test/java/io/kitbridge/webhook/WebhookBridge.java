@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -96,7 +95,7 @@ public class WebhookBridge implements QuarkusTestResourceLifecycleManager {
         String responseBody;
         Map<String, String> responseHeaders = new LinkedHashMap<>();
         try {
-            HttpResponse<String> invoked = HTTP.send(HttpRequest.newBuilder(URI.create(lambdaUrl()))
+            HttpResponse<String> invoked = HTTP.send(HttpRequest.newBuilder(URI.create(io.kitbridge.testing.Lambda.url()))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(ApiGatewayEvents.write(event))).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -120,18 +119,7 @@ public class WebhookBridge implements QuarkusTestResourceLifecycleManager {
         synchronized (forwarded) {
             forwarded.add(new Forwarded(path, query, headers.get("x-kit-signature"), body, status, responseBody));
         }
-        byte[] out = responseBody.getBytes(StandardCharsets.UTF_8);
-        responseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
-        if (out.length > 0) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(out);
-            }
-        }
-        exchange.close();
+        io.kitbridge.testing.Exchanges.send(exchange, status, responseHeaders, responseBody);
     }
 
-    private static String lambdaUrl() {
-        return "http://localhost:" + System.getProperty("quarkus.lambda.mock-event-server.test-port", "8081") + "/_lambda_";
-    }
 }
