@@ -31,6 +31,7 @@ function parseArgs(argv) {
     stateMachineName: 'kitbridge-sync',
     substitutions: {},
     waitScale: null,
+    waitUrl: null,
     waitMs: null,
     retryMs: null,
     maxExecutions: 1000,
@@ -55,6 +56,7 @@ function parseArgs(argv) {
       case '--state-machine-name': o.stateMachineName = v(); break;
       case '--substitute': { const [k, ...rest] = v().split('='); o.substitutions[k] = rest.join('='); break; }
       case '--wait-scale': o.waitScale = Number(v()); break;
+      case '--wait-url': o.waitUrl = v(); break;
       case '--wait-ms': o.waitMs = Number(v()); break;
       case '--retry-ms': o.retryMs = Number(v()); break;
       case '--max-executions': o.maxExecutions = Number(v()); break;
@@ -181,7 +183,11 @@ async function syncPageTask(input) {
     abortCurrent();
     throw new TaskError('States.Aborted', 'killed by --kill-at');
   }
-  if (opts.waitScale !== null && !isRetry && payload.waitSeconds > 0 && payload.done === false) {
+  if (opts.waitUrl !== null && !isRetry && payload.waitSeconds > 0 && payload.done === false) {
+    // the wait passes on the function's own clock (a test's controllable clock), not on the wall clock
+    const res = await fetch(opts.waitUrl, { method: 'POST', body: JSON.stringify({ seconds: payload.waitSeconds }) });
+    if (!res.ok) throw new Error(`--wait-url answered ${res.status}`);
+  } else if (opts.waitScale !== null && !isRetry && payload.waitSeconds > 0 && payload.done === false) {
     await sleep(payload.waitSeconds * 1000 * opts.waitScale);
   }
   if (opts.failAt.has(n)) {
@@ -256,7 +262,7 @@ async function runExecution(name, input) {
       [CONTINUE]: async (req) => startExecution(req, executionArn),
     },
   };
-  if (opts.waitScale !== null) overrides.waitTimeOverrides = { [WAIT]: 0 };
+  if (opts.waitScale !== null || opts.waitUrl !== null) overrides.waitTimeOverrides = { [WAIT]: 0 };
   if (opts.waitMs !== null) overrides.waitTimeOverrides = { [WAIT]: opts.waitMs };
   if (opts.retryMs !== null) {
     overrides.retryIntervalOverrides = { [opts.task]: opts.retryMs, [CONTINUE]: opts.retryMs, [RELEASE]: opts.retryMs };

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,27 +23,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 @ApplicationScoped
 public class RateBudget {
-    static final String PK_PREFIX = "budget#";
-    static final String SK_STATE = "state";
-    static final String TAT = "tat";
-    static final String BULK_TAT = "bulkTat";
-    static final String BLOCKED_UNTIL = "blockedUntil";
-    static final String STREAK = "throttleStreak";
+    @Inject DynamoDbClient dynamo;
 
-    @Inject
-    DynamoDbClient dynamo;
+    @Inject TableNames tables;
 
-    @Inject
-    TableNames tables;
+    @Inject BudgetConfig config;
 
-    @Inject
-    BudgetConfig config;
+    @Inject BudgetMetrics metrics;
 
-    @Inject
-    BudgetMetrics metrics;
-
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     private final Map<String, BudgetState> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> localLocks = new ConcurrentHashMap<>();
@@ -173,27 +160,13 @@ public class RateBudget {
         metrics.dynamoCall();
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tables.control()).key(key(budgetKey))
                 .consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
-            return BudgetState.EMPTY;
-        }
-        return new BudgetState(Items.numOr(item, TAT, 0), Items.numOr(item, BULK_TAT, 0),
-                Items.numOr(item, BLOCKED_UNTIL, 0), (int) Items.numOr(item, STREAK, 0), Items.numOr(item, Attr.VERSION, 0));
+        return BudgetItem.state(item);
     }
 
     /** Compare-and-set on the version; false when another writer got there first. */
     private boolean write(String budgetKey, BudgetState expected, BudgetState next) {
-        Map<String, String> names = new HashMap<>();
-        names.put("#tat", TAT);
-        names.put("#bulkTat", BULK_TAT);
-        names.put("#blocked", BLOCKED_UNTIL);
-        names.put("#streak", STREAK);
-        names.put("#version", Attr.VERSION);
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":tat", Items.n(next.tat()));
-        values.put(":bulkTat", Items.n(next.bulkTat()));
-        values.put(":blocked", Items.n(next.blockedUntil()));
-        values.put(":streak", Items.n(next.throttleStreak()));
-        values.put(":next", Items.n(next.version()));
+        Map<String, String> names = BudgetItem.names();
+        Map<String, AttributeValue> values = BudgetItem.values(next);
         String condition;
         if (expected.version() == 0) {
             names.put("#pk", Attr.PK);
@@ -205,7 +178,7 @@ public class RateBudget {
         metrics.dynamoCall();
         try {
             dynamo.updateItem(b -> b.tableName(tables.control()).key(key(budgetKey))
-                    .updateExpression("SET #tat = :tat, #bulkTat = :bulkTat, #blocked = :blocked, #streak = :streak, #version = :next")
+                    .updateExpression(BudgetItem.SET_STATE)
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
@@ -223,7 +196,7 @@ public class RateBudget {
     }
 
     private static Map<String, AttributeValue> key(String budgetKey) {
-        return Map.of(Attr.PK, Items.s(PK_PREFIX + budgetKey), Attr.SK, Items.s(SK_STATE));
+        return Map.of(Attr.PK, Items.s("budget#" + budgetKey), Attr.SK, Items.s("state"));
     }
 
     private void sleepQuietly(long millis) {

@@ -24,10 +24,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class Failures {
     private static final Logger LOG = Logger.getLogger(Failures.class);
-    static final String FUNQY_APPLICATION_EXCEPTION = "io.quarkus.funqy.runtime.ApplicationException";
-    static final String FUNQY_INTERNAL_ERROR = "io.quarkus.funqy.runtime.InternalError";
+    private static final String FUNQY_APPLICATION_EXCEPTION = "io.quarkus.funqy.runtime.ApplicationException";
+    private static final String FUNQY_INTERNAL_ERROR = "io.quarkus.funqy.runtime.InternalError";
     /** Funqy's AwsEventInputReader wraps the Jackson failure (a string or an array where an object belongs) in this. */
-    static final String FUNQY_UNREADABLE_INPUT = "Could not deserialize the provided message.";
+    private static final String FUNQY_UNREADABLE_INPUT = "Could not deserialize the provided message.";
     /** Throwable.toString() of one of our errors: "io.kitbridge.errors.Type: message". */
     private static final Pattern OURS = Pattern.compile("^(" + Pattern.quote(ErrorTypes.PACKAGE) + "[A-Za-z]+)(?:: ([\\s\\S]*))?$");
     private static final int MAX_DETAIL = 300;

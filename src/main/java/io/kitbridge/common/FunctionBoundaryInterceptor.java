@@ -12,8 +12,7 @@ import jakarta.interceptor.InvocationContext;
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_BEFORE)
 public class FunctionBoundaryInterceptor {
-    @Inject
-    Event<InvocationEnded> ended;
+    @Inject Event<InvocationEnded> ended;
 
     @AroundInvoke
     Object invoke(InvocationContext context) throws Exception {

@@ -19,8 +19,7 @@ import java.util.function.Supplier;
 public class InvocationDeadline {
     private static final ThreadLocal<Long> DEADLINE = new ThreadLocal<>();
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     /** Runs {@code work} on this thread with the given deadline (epoch millis by the injected clock), then restores. */
     public <T> T within(long deadlineMillis, Supplier<T> work) {

@@ -21,11 +21,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
  */
 @ApplicationScoped
 public class SecretValues {
-    @Inject
-    SecretsConfig config;
+    @Inject SecretsConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     private volatile SecretReader reader;
     private SecretsManagerClient client;

@@ -7,8 +7,6 @@ import io.kitbridge.budget.Priority;
 import io.kitbridge.budget.RateBudget;
 import io.kitbridge.common.Deadline;
 import io.kitbridge.common.Deadlines;
-import io.kitbridge.common.InvalidInputException;
-import io.kitbridge.common.JsonInput;
 import io.kitbridge.common.NextInput;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.KitCredential;
@@ -32,53 +30,27 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class DeprovisionBatch {
-    static final String LIMITED = "DeprovisionLimitExceeded";
+    private static final String LIMITED = "DeprovisionLimitExceeded";
 
-    @Inject
-    DeprovisionService service;
+    @Inject DeprovisionService service;
 
-    @Inject
-    DeprovisionConfig config;
+    @Inject DeprovisionConfig config;
 
-    @Inject
-    Deadlines deadlines;
+    @Inject Deadlines deadlines;
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    RateBudget budget;
+    @Inject RateBudget budget;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     public DeprovisionBatchOutput deprovision(JsonNode input) {
+        List<DeprovisionRequest> requests = DeprovisionRequest.batchFrom(input, config.maxBatch());
+        String account = requests.get(0).account();
         Deadline deadline = deadlines.start(config.maxInvocationTime());
         long before = kit.requestsSent();
-        JsonNode root = JsonInput.object(input, "input");
-        String account = JsonInput.string(root, "account", "").orElse(null);
-        JsonNode people = root.get("people");
-        if (!people.isArray() || people.isEmpty()) {
-            throw new InvalidInputException("people", "must be a non-empty array of {\"email\"} or {\"subscriberId\"}");
-        }
-        if (people.size() > config.maxBatch()) {
-            throw new InvalidInputException("people", "has " + people.size() + " people; at most " + config.maxBatch()
-                    + " per call");
-        }
-        boolean dryRun = JsonInput.bool(root, "dryRun", "", false);
-        boolean force = JsonInput.bool(root, "force", "", false);
-        int offset = root.path(NextInput.OFFSET).asInt(0);
-        // every entry is read before anyone is touched: a malformed one must not cost the results of the others
-        List<DeprovisionRequest> requests = new ArrayList<>();
-        for (int i = 0; i < people.size(); i++) {
-            String path = "people[" + (offset + i) + "]";
-            JsonNode person = JsonInput.object(people.get(i), path);
-            requests.add(new DeprovisionRequest(account, JsonInput.string(person, "email", path + ".").orElse(null),
-                    JsonInput.positiveLong(person, "subscriberId", path + ".").orElse(null), dryRun, force));
-        }
         List<BatchOutcome> results = new ArrayList<>();
         long longest = 0;
         String reason = null;
@@ -112,12 +84,12 @@ public class DeprovisionBatch {
             longest = Math.max(longest, deadline.nowMillis() - started);
         }
         int handled = results.size();
-        int remaining = people.size() - handled;
+        int remaining = requests.size() - handled;
         Map<String, Integer> summary = new TreeMap<>();
         results.forEach(r -> summary.merge(r.outcomeName(), 1, Integer::sum));
         long eta = remaining == 0 ? 0 : wait + (remaining * Math.max(longest, 1) + 999) / 1000;
         return new DeprovisionBatchOutput(results, summary, remaining == 0, handled, remaining, wait, eta, reason,
-                remaining == 0 ? null : NextInput.after(root, handled), kit.requestsSent() - before);
+                remaining == 0 ? null : NextInput.after(input, handled), kit.requestsSent() - before);
     }
 
     /** The hourly limit counts in hour buckets: the current one stops counting fully at the next hour. */

@@ -6,15 +6,12 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=deprovision. One person, or several ({@code people}) as a batch. */
-@FunctionBoundary
 public class DeprovisionFunction {
-    @Inject
-    DeprovisionService service;
+    @Inject DeprovisionService service;
 
-    @Inject
-    DeprovisionBatch batch;
+    @Inject DeprovisionBatch batch;
 
-    @Funq("deprovision")
+    @Funq("deprovision") @FunctionBoundary
     public Object deprovision(JsonNode input) {
         return input != null && input.has("people") ? batch.deprovision(input)
                 : service.deprovision(DeprovisionRequest.from(input));

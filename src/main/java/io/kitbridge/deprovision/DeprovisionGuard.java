@@ -14,17 +14,14 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class DeprovisionGuard {
-    static final String PK_PREFIX = "guard#";
+    private static final String PK_PREFIX = "guard#";
     static final long HOUR_SECONDS = 3600;
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
-    @Inject
-    DeprovisionConfig config;
+    @Inject DeprovisionConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     /** Reserves one deprovision, or refuses with DeprovisionLimitExceeded (unless forced). */
     public void reserve(String account, boolean force) {

@@ -1,5 +1,6 @@
 package io.kitbridge.deprovision;
 
+import io.kitbridge.kit.PageQuery;
 import io.kitbridge.budget.BudgetConfig;
 import io.kitbridge.common.EmailAddress;
 import io.kitbridge.common.InvalidInputException;
@@ -41,32 +42,24 @@ public class DeprovisionService {
     private static final int TAG_PAGE = 1000;
     static final int MAX_TAG_ROUNDS = 3;
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    DeprovisionGuard guard;
+    @Inject DeprovisionGuard guard;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
+    /** One person, by email or Kit subscriber id; {@code request} is parsed ({@link DeprovisionRequest#from}), never null. */
     public DeprovisionResult deprovision(DeprovisionRequest request) {
-        if (request == null) {
-            throw new InvalidInputException("input", "expected {\"email\": ...} or {\"subscriberId\": ...}");
-        }
-        String account = CredentialResolver.validateAccount(request.account());
         if (request.subscriberId() != null && request.subscriberId() <= 0) {
             throw new InvalidInputException("subscriberId", "must be a positive Kit subscriber id");
         }
+        String account = CredentialResolver.validateAccount(request.account());
         String email = request.subscriberId() == null ? EmailAddress.normalize("email", request.email())
                 : request.email() == null ? null : EmailAddress.normalize("email", request.email());
         credentials.resolve(account);
@@ -185,14 +178,13 @@ public class DeprovisionService {
                 return Optional.empty();
             }
         }
-        SubscriberPage page = kit.call(read(account, "find subscriber by email"), api -> api.listSubscribers(account, "all",
-                email, null, null, null, null, null, null, null, null, null, null));
+        SubscriberPage page = kit.call(read(account, "find subscriber by email"), api -> api.findSubscribersByEmail(account, email));
         return page.items().stream().filter(s -> email.equals(MirrorStore.normalizeEmail(s.emailAddress()))).findFirst();
     }
 
     private List<Tag> tagsOf(String account, long subscriberId) {
         return KitPages.all(cursor -> kit.call(read(account, "list subscriber tags"),
-                api -> api.listSubscriberTags(account, subscriberId, TAG_PAGE, cursor)));
+                api -> api.listSubscriberTags(account, subscriberId, PageQuery.of(TAG_PAGE, cursor))));
     }
 
     /** Kit's answers: the state as confirmed at {@code stateAt}, no tags at all as listed at {@code tagsAt}. */

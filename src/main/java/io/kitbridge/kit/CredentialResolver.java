@@ -3,9 +3,11 @@ package io.kitbridge.kit;
 import io.kitbridge.common.InvalidInputException;
 import io.kitbridge.common.LogContext;
 import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.common.SecretValues;
 import io.kitbridge.store.Connection;
 import io.kitbridge.store.ConnectionStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Map;
@@ -22,20 +24,15 @@ public class CredentialResolver {
     public static final String DEFAULT_ACCOUNT = "default";
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    @Inject
-    KitConfig config;
+    @Inject KitConfig config;
 
-    @Inject
-    ConnectionStore connections;
+    @Inject ConnectionStore connections;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    io.kitbridge.common.SecretValues secrets;
+    @Inject SecretValues secrets;
 
-    @Inject
-    jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
+    @Inject Instance<TokenRefresher> tokenRefresher;
 
     private static final long REFRESH_RETRY_MILLIS = 1000;
 

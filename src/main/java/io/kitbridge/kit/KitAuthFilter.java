@@ -12,13 +12,11 @@ import jakarta.ws.rs.core.HttpHeaders;
  */
 @ApplicationScoped
 public class KitAuthFilter implements ClientRequestFilter {
-    static final String API_KEY_HEADER = "X-Kit-Api-Key";
+    private static final String API_KEY_HEADER = "X-Kit-Api-Key";
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    KitConfig config;
+    @Inject KitConfig config;
 
     @Override
     public void filter(ClientRequestContext request) {

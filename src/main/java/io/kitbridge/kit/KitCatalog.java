@@ -21,18 +21,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ApplicationScoped
 public class KitCatalog {
-    static final String PK_PREFIX = "cache#";
-    static final String SK_TAGS = "tags";
-    static final String SK_FIELDS = "fields";
-    static final String VALUES = "values";
+    private static final String PK_PREFIX = "cache#";
+    private static final String SK_TAGS = "tags";
+    private static final String SK_FIELDS = "fields";
+    private static final String VALUES = "values";
     private static final Duration CACHE_TTL = Duration.ofHours(1);
     private static final int PAGE = 1000;
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
     /** Tag name → tag id, looked up case-insensitively as Kit does; names keep Kit's spelling. */
     public Map<String, Long> tags(String account, Priority priority, boolean refresh) {
@@ -43,7 +41,7 @@ public class KitCatalog {
             }
         }
         Map<String, Long> tags = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        KitPages.all(cursor -> kit.call(read(account, "list tags", priority), api -> api.listTags(account, PAGE, cursor)))
+        KitPages.all(cursor -> kit.call(read(account, "list tags", priority), api -> api.listTags(account, PageQuery.of(PAGE, cursor))))
                 .forEach(t -> tags.put(t.name().trim(), t.id()));
         Map<String, AttributeValue> values = new HashMap<>();
         tags.forEach((name, id) -> values.put(name, Items.n(id)));
@@ -67,7 +65,7 @@ public class KitCatalog {
         }
         Set<String> keys = new LinkedHashSet<>();
         KitPages.all(cursor -> kit.call(read(account, "list custom fields", priority),
-                api -> api.listCustomFields(account, PAGE, cursor)))
+                api -> api.listCustomFields(account, PageQuery.of(PAGE, cursor))))
                 .forEach(f -> keys.add(f.key()));
         control.put(PK_PREFIX + account, SK_FIELDS, Map.of(VALUES, Items.stringList(keys)), CACHE_TTL);
         return keys;

@@ -5,6 +5,7 @@ import io.kitbridge.budget.RateBudget;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -31,20 +32,15 @@ public class KitGateway {
     @RestClient
     KitApi api;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    RateBudget budget;
+    @Inject RateBudget budget;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    KitConfig config;
+    @Inject KitConfig config;
 
-    @Inject
-    jakarta.enterprise.inject.Instance<TokenRefresher> tokenRefresher;
+    @Inject Instance<TokenRefresher> tokenRefresher;
 
     /** '#' cannot occur in an account name, so this guard never shares state with an account's. */
     private static final String NO_CREDENTIAL_GUARD = "#oauth-token";

@@ -6,12 +6,10 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=lookup. */
-@FunctionBoundary
 public class LookupFunction {
-    @Inject
-    LookupService service;
+    @Inject LookupService service;
 
-    @Funq("lookup")
+    @Funq("lookup") @FunctionBoundary
     public LookupResult lookup(JsonNode input) {
         return service.lookup(LookupRequest.from(input));
     }

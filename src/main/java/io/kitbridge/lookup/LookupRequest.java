@@ -8,6 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** {"account": "default", "email": "..."} or {"account": "...", "subscriberId": 123}, optionally "history": true. */
 @RegisterForReflection
 public record LookupRequest(String account, String email, Long subscriberId, Boolean history, Integer historyLimit) {
+    private static final int DEFAULT_HISTORY = 20;
+    private static final int MAX_HISTORY = 200;
 
     /** Reads the function input; a wrongly typed member is an InvalidInput naming it. */
     public static LookupRequest from(JsonNode input) {
@@ -22,5 +24,10 @@ public record LookupRequest(String account, String email, Long subscriberId, Boo
         return new LookupRequest(JsonInput.string(root, "account", "").orElse(null),
                 JsonInput.string(root, "email", "").orElse(null), JsonInput.positiveLong(root, "subscriberId", "").orElse(null),
                 JsonInput.bool(root, "history", "", false), limit);
+    }
+
+    /** How many recent audit entries to answer: {@value #DEFAULT_HISTORY} unless asked, at most {@value #MAX_HISTORY}. */
+    int historyEntries() {
+        return historyLimit == null ? DEFAULT_HISTORY : Math.max(1, Math.min(MAX_HISTORY, historyLimit));
     }
 }

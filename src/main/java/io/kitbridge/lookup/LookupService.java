@@ -16,23 +16,16 @@ import java.util.List;
 /** Answers from the identity mirror only: a lookup never spends Kit budget. */
 @ApplicationScoped
 public class LookupService {
-    private static final int DEFAULT_HISTORY = 20;
-    private static final int MAX_HISTORY = 200;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
-    @Inject
-    LookupConfig config;
+    @Inject LookupConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     public LookupResult lookup(LookupRequest request) {
         return deadline.within(clock.millis() + config.maxInvocationTime().toMillis(), () -> lookupWithin(request));
@@ -58,9 +51,7 @@ public class LookupService {
         }
         List<io.kitbridge.store.AuditEntry> history = null;
         if (Boolean.TRUE.equals(request.history()) && record.email() != null) {
-            int limit = request.historyLimit() == null ? DEFAULT_HISTORY
-                    : Math.max(1, Math.min(MAX_HISTORY, request.historyLimit()));
-            history = mirror.history(account, record, limit);
+            history = mirror.history(account, record, request.historyEntries());
         }
         return new LookupResult(account, record.subscriberId(), record.email(), record.firstName(), record.state(),
                 record.fields(), record.tags(), Instant.ofEpochMilli(record.updatedAt()).toString(), record.source(), history);

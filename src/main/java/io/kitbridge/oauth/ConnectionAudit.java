@@ -15,8 +15,7 @@ import java.util.Map;
 class ConnectionAudit {
     static final String SUBJECT = "@oauth";
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
     void record(String account, String action, String outcome, Map<String, String> after, String detail) {
         mirror.audit(account, new AuditEntry(null, action, SUBJECT, null, outcome, "oauth", null, after, detail));

@@ -12,18 +12,14 @@ import jakarta.inject.Inject;
  * {@link OAuthService}; a direct invoke with a top-level "action" (which API Gateway payloads never have) is the
  * operator and goes to {@link OAuthOperator}.
  */
-@FunctionBoundary
 public class OAuthFunction {
-    @Inject
-    OAuthService service;
+    @Inject OAuthService service;
 
-    @Inject
-    OAuthOperator operator;
+    @Inject OAuthOperator operator;
 
-    @Inject
-    ObjectMapper mapper;
+    @Inject ObjectMapper mapper;
 
-    @Funq("oauth")
+    @Funq("oauth") @FunctionBoundary
     public JsonNode oauth(JsonNode input) throws com.fasterxml.jackson.core.JsonProcessingException {
         if (OAuthOperator.isOperatorCommand(input)) {
             return mapper.valueToTree(operator.handle(input));

@@ -29,26 +29,19 @@ public class OAuthOperator {
     private static final Logger LOG = Logger.getLogger(OAuthOperator.class);
     static final Set<String> ACTIONS = Set.of("connect-link", "connections", "disconnect");
 
-    @Inject
-    ConnectLinks links;
+    @Inject ConnectLinks links;
 
-    @Inject
-    ConnectionStore connections;
+    @Inject ConnectionStore connections;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    TokenEndpoint tokens;
+    @Inject TokenEndpoint tokens;
 
-    @Inject
-    OAuthConfig config;
+    @Inject OAuthConfig config;
 
-    @Inject
-    PublicApiConfig publicApi;
+    @Inject PublicApiConfig publicApi;
 
-    @Inject
-    ConnectionAudit audit;
+    @Inject ConnectionAudit audit;
 
     /** A direct invoke: a JSON object with "action" and none of an API Gateway event's envelope. */
     static boolean isOperatorCommand(JsonNode input) {

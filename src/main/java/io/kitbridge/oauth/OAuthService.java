@@ -39,32 +39,23 @@ public class OAuthService {
     private static final String NOT_CONNECTED = "Not connected";
     private static final Duration IDENTITY_WAIT = Duration.ofSeconds(10);
 
-    @Inject
-    OAuthConfig config;
+    @Inject OAuthConfig config;
 
-    @Inject
-    OAuthStates states;
+    @Inject OAuthStates states;
 
-    @Inject
-    TokenEndpoint tokens;
+    @Inject TokenEndpoint tokens;
 
-    @Inject
-    ConnectionStore connections;
+    @Inject ConnectionStore connections;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    ConnectionAudit audit;
+    @Inject ConnectionAudit audit;
 
-    @Inject
-    ConnectLinks links;
+    @Inject ConnectLinks links;
 
-    @Inject
-    KitGateway gateway;
+    @Inject KitGateway gateway;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     public HttpApiResponse handle(HttpApiEvent event) {
         if (event == null) {

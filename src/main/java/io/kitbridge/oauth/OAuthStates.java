@@ -17,17 +17,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class OAuthStates {
     static final String PK_PREFIX = "oauth-state#";
     static final String SK = "pending";
-    static final String VERIFIER = "verifier";
-    static final String REDIRECT_URI = "redirectUri";
+    private static final String VERIFIER = "verifier";
+    private static final String REDIRECT_URI = "redirectUri";
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
-    @Inject
-    OAuthConfig config;
+    @Inject OAuthConfig config;
 
     void save(String state, PendingConnection pending) {
-        Map<String, AttributeValue> item = new HashMap<>(ConnectLinks.attributes(pending.link()));
+        Map<String, AttributeValue> item = new HashMap<>(pending.link().attributes());
         item.put(VERIFIER, Items.s(pending.verifier()));
         item.put(REDIRECT_URI, Items.s(pending.redirectUri()));
         control.put(pk(state), SK, item, config.stateTtl());
@@ -43,7 +41,7 @@ class OAuthStates {
     }
 
     private static PendingConnection pending(Map<String, AttributeValue> item) {
-        return new PendingConnection(ConnectLinks.link(item), Items.strOr(item, VERIFIER, null),
+        return new PendingConnection(ConnectLink.of(item), Items.strOr(item, VERIFIER, null),
                 Items.strOr(item, REDIRECT_URI, null));
     }
 }

@@ -34,31 +34,24 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OAuthTokenRefresher implements TokenRefresher {
     private static final Logger LOG = Logger.getLogger(OAuthTokenRefresher.class);
-    static final String LEASE_PK_PREFIX = "oauth-refresh#";
+    private static final String LEASE_PK_PREFIX = "oauth-refresh#";
     static final String LEASE_SK = "lease";
     private static final long POLL_MIN_MS = 50;
     private static final long POLL_MAX_MS = 150;
 
-    @Inject
-    ConnectionStore connections;
+    @Inject ConnectionStore connections;
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
-    @Inject
-    TokenEndpoint tokens;
+    @Inject TokenEndpoint tokens;
 
-    @Inject
-    ConnectionAudit audit;
+    @Inject ConnectionAudit audit;
 
-    @Inject
-    OAuthConfig config;
+    @Inject OAuthConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 

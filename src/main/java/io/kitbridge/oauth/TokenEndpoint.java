@@ -1,6 +1,7 @@
 package io.kitbridge.oauth;
 
 import io.kitbridge.common.KitbridgeException;
+import io.kitbridge.common.SecretValues;
 import io.kitbridge.common.Secrets;
 import io.kitbridge.kit.KitApi;
 import io.kitbridge.kit.KitCall;
@@ -27,19 +28,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class TokenEndpoint {
-    static final String TOKEN_PATH = "/oauth/token";
+    private static final String TOKEN_PATH = "/oauth/token";
 
-    @Inject
-    KitGateway gateway;
+    @Inject KitGateway gateway;
 
-    @Inject
-    OAuthConfig config;
+    @Inject OAuthConfig config;
 
-    @Inject
-    KitConfig kitConfig;
+    @Inject KitConfig kitConfig;
 
-    @Inject
-    io.kitbridge.common.SecretValues secrets;
+    @Inject SecretValues secrets;
 
     private volatile KitApi client;
 

@@ -1,5 +1,6 @@
 package io.kitbridge.provision;
 
+import io.kitbridge.kit.KitLimits;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.kit.BulkResult;
 import io.kitbridge.kit.BulkSubscriber;
@@ -25,7 +26,6 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 final class BatchProvision {
     /** Kit answers a bulk call of at most 100 rows synchronously, so no callback is needed. */
-    static final int BULK_SYNC_LIMIT = 100;
     /** People whose writes are kept before they are flushed: one BatchGetItem, desired + audit in 2 BatchWriteItem. */
     static final int FLUSH_EVERY = 25;
 
@@ -73,7 +73,7 @@ final class BatchProvision {
                 results.add(ProvisionResult.failed(person.email(), failure.errorType(), failure.getMessage()));
             }
         }
-        chunks(viaBulk, BULK_SYNC_LIMIT).forEach(chunk -> bulkCreate(chunk, results, position, saved));
+        chunks(viaBulk, KitLimits.BULK_SYNC_ITEMS).forEach(chunk -> bulkCreate(chunk, results, position, saved));
         if (bulkAllowed) {
             finishWithBulkTags(saved, results, position);
         }
@@ -159,7 +159,7 @@ final class BatchProvision {
             }
         }
         Map<Long, List<String>> failed = new HashMap<>();
-        for (List<Tagging> chunk : chunks(taggings, BULK_SYNC_LIMIT)) {
+        for (List<Tagging> chunk : chunks(taggings, KitLimits.BULK_SYNC_ITEMS)) {
             try {
                 RestResponse<BulkResult> response = steps.kit().call(steps.interactive("bulk tag subscribers", true),
                         api -> api.bulkTagSubscribers(steps.account(), new BulkTaggingsRequest(chunk, null)));

@@ -21,17 +21,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 public class BatchResults {
     public static final String PK_PREFIX = "provision-batch#";
-    static final String RESULT = "result";
-    static final String OUTCOME = "outcome";
+    private static final String RESULT = "result";
+    private static final String OUTCOME = "outcome";
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
-    @Inject
-    ObjectMapper json;
+    @Inject ObjectMapper json;
 
-    @Inject
-    ProvisionConfig config;
+    @Inject ProvisionConfig config;
 
     public static String key(String execution) {
         return PK_PREFIX + execution;

@@ -1,5 +1,6 @@
 package io.kitbridge.provision;
 
+import io.kitbridge.kit.KitLimits;
 import io.kitbridge.common.Deadline;
 import io.kitbridge.kit.KitErrorKind;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Set;
  * (or after a 429) are handed on, not reported as failed. The people's DynamoDB writes are flushed every
  * {@link BatchProvision#FLUSH_EVERY} people and before the invocation answers.
  */
-final class DeadlineBatch {
+record DeadlineBatch(BatchProvision batch, boolean bulk, Deadline deadline, Duration margin, long permitIntervalMillis) {
     /** Error types of a person who met no permit (our budget, or Kit's 429): handed on, not failed. */
     static final Set<String> POSTPONED = Set.of("RateBudgetExhausted", KitErrorKind.RATE_LIMITED.errorType());
 
@@ -24,23 +25,9 @@ final class DeadlineBatch {
             int units) {
     }
 
-    private final BatchProvision batch;
-    private final boolean bulk;
-    private final Deadline deadline;
-    private final Duration margin;
-    private final long permitIntervalMillis;
-
-    DeadlineBatch(BatchProvision batch, boolean bulk, Deadline deadline, Duration margin, long permitIntervalMillis) {
-        this.batch = batch;
-        this.bulk = bulk;
-        this.deadline = deadline;
-        this.margin = margin;
-        this.permitIntervalMillis = permitIntervalMillis;
-    }
-
     Progress run(List<ProvisionRequest.Entry> entries) {
         List<ProvisionResult> results = new ArrayList<>();
-        int unitSize = bulk ? BatchProvision.BULK_SYNC_LIMIT : 1;
+        int unitSize = bulk ? KitLimits.BULK_SYNC_ITEMS : 1;
         long longest = 0;
         long work = 0;
         int units = 0;
@@ -101,7 +88,7 @@ final class DeadlineBatch {
         if (!bulk) {
             return perPerson;
         }
-        int rows = BatchProvision.BULK_SYNC_LIMIT;
+        int rows = KitLimits.BULK_SYNC_ITEMS;
         return withFields + (withoutFields + rows - 1) / rows + (taggings + rows - 1) / rows;
     }
 }

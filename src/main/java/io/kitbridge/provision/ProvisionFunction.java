@@ -6,12 +6,10 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=provision. Input is read as JSON so bad input names its field. */
-@FunctionBoundary
 public class ProvisionFunction {
-    @Inject
-    ProvisionService service;
+    @Inject ProvisionService service;
 
-    @Funq("provision")
+    @Funq("provision") @FunctionBoundary
     public ProvisionOutput provision(JsonNode input) {
         return service.provision(input);
     }

@@ -15,7 +15,7 @@ import java.util.function.Function;
 
 /** What provisioning writes besides Kit: the mirror record, the audit entry, the fields reported as applied. Pure. */
 final class ProvisionRecords {
-    static final String ACTION = "provision";
+    private static final String ACTION = "provision";
 
     private ProvisionRecords() {
     }

@@ -1,5 +1,6 @@
 package io.kitbridge.provision;
 
+import io.kitbridge.kit.KitLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,42 +43,31 @@ public class ProvisionService {
     /** In an execution's next: the outcomes counted by the invocations before. */
     static final String SUMMARY_SO_FAR = "summarySoFar";
     /** Input key of the results reader. */
-    static final String RESULTS = "results";
+    private static final String RESULTS = "results";
     /** Input flag: store the people for a provision-batch execution instead of provisioning them. */
-    static final String STAGE = "stage";
+    private static final String STAGE = "stage";
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    KitCatalog catalog;
+    @Inject KitCatalog catalog;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    ProvisionConfig config;
+    @Inject ProvisionConfig config;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    RateBudget budget;
+    @Inject RateBudget budget;
 
-    @Inject
-    Deadlines deadlines;
+    @Inject Deadlines deadlines;
 
-    @Inject
-    BatchResults stored;
+    @Inject BatchResults stored;
 
-    @Inject
-    StagedBatches staged;
+    @Inject StagedBatches staged;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     public ProvisionOutput provision(JsonNode input) {
         Deadline deadline = deadlines.start(config.maxInvocationTime());
@@ -198,7 +188,7 @@ public class ProvisionService {
             DeadlineBatch.Progress progress, int waitSeconds) {
         long sampled = DeadlineBatch.requests(rest, bulk);
         long byRate = rest.isEmpty() ? 0 : sampled * remaining / rest.size() * intervalMillis;
-        int unitSize = bulk ? BatchProvision.BULK_SYNC_LIMIT : 1;
+        int unitSize = bulk ? KitLimits.BULK_SYNC_ITEMS : 1;
         long units = (remaining + unitSize - 1) / unitSize;
         long byPace = progress.units() == 0 ? 0 : units * progress.workMillis() / progress.units();
         return (Math.max(byRate, byPace) + 999) / 1000 + waitSeconds;

@@ -1,5 +1,6 @@
 package io.kitbridge.provision;
 
+import io.kitbridge.kit.KitLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.common.EmailAddress;
 import io.kitbridge.common.InvalidInputException;
@@ -15,8 +16,6 @@ import java.util.Map;
  * Errors name the exact field ("people[3].fields.plan").
  */
 final class RequestParser {
-    static final int MAX_NAME = 255;
-    static final int MAX_TAG_NAME = 255;
 
     private final ProvisionConfig config;
 
@@ -78,11 +77,11 @@ final class RequestParser {
     PersonSpec person(JsonNode node, String path, boolean createFields, boolean createTags, boolean dryRun) {
         String email = EmailAddress.normalize(path + "email", JsonInput.string(node, "email", path).orElse(null));
         String firstName = JsonInput.string(node, "firstName", path).map(String::trim).orElse(null);
-        if (firstName != null && firstName.length() > MAX_NAME) {
-            throw new InvalidInputException(path + "firstName", "is longer than " + MAX_NAME + " characters");
+        if (firstName != null && firstName.length() > KitLimits.MAX_NAME) {
+            throw new InvalidInputException(path + "firstName", "is longer than " + KitLimits.MAX_NAME + " characters");
         }
         Map<String, String> fields = JsonInput.fieldMap(node, "fields", path, config.maxFieldsPerPerson());
-        List<String> tags = JsonInput.stringList(node, "tags", path, config.maxTagsPerPerson(), MAX_TAG_NAME);
+        List<String> tags = JsonInput.stringList(node, "tags", path, config.maxTagsPerPerson(), KitLimits.MAX_NAME);
         return new PersonSpec(path, email, firstName == null || firstName.isEmpty() ? null : firstName, fields, tags,
                 JsonInput.bool(node, "createMissingFields", path, createFields),
                 JsonInput.bool(node, "createMissingTags", path, createTags),

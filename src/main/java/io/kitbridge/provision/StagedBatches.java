@@ -38,14 +38,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ApplicationScoped
 public class StagedBatches {
-    static final String PK_PREFIX = "provision-stage#";
-    static final String HEAD = "head";
-    static final String CHUNK_PREFIX = "chunk#";
-    static final String HASH = "hash";
-    static final String TOTAL = "total";
-    static final String STARTS = "starts";
-    static final String FLAGS = "flags";
-    static final String PEOPLE = "people";
+    private static final String PK_PREFIX = "provision-stage#";
+    private static final String HEAD = "head";
+    private static final String CHUNK_PREFIX = "chunk#";
+    private static final String HASH = "hash";
+    private static final String TOTAL = "total";
+    private static final String STARTS = "starts";
+    private static final String FLAGS = "flags";
+    private static final String PEOPLE = "people";
     /** JSON bytes of people per chunk at most: under DynamoDB's 400 KB item limit with room for keys and attributes. */
     static final int MAX_CHUNK_BYTES = 350_000;
     static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -53,16 +53,11 @@ public class StagedBatches {
     private static final List<String> NOT_FLAGS = List.of("account", "people", "stage", "batch", "offset", "execution",
             ProvisionService.SUMMARY_SO_FAR);
 
-    private final ControlStore control;
-    private final ObjectMapper json;
-    private final ProvisionConfig config;
+    @Inject ControlStore control;
 
-    @Inject
-    StagedBatches(ControlStore control, ObjectMapper json, ProvisionConfig config) {
-        this.control = control;
-        this.json = json;
-        this.config = config;
-    }
+    @Inject ObjectMapper json;
+
+    @Inject ProvisionConfig config;
 
     /** The slice an invocation provisions: an ordinary batch input (flags, people, offset), and the batch's size. */
     record Slice(ObjectNode input, int total) {
@@ -126,7 +121,7 @@ public class StagedBatches {
         }
         String pk = pk(account, batch);
         if (!control.acquireLease(pk, HEAD, hash, config.resultTtl(), Map.of(TOTAL, Items.n(people.size()),
-                STARTS, AttributeValue.fromL(starts.stream().map(s -> Items.n(s)).toList()),
+                STARTS, Items.numberList(starts),
                 FLAGS, Items.s(flagsText)))) {
             throw new InvalidInputException("batch", "'" + batch + "' is already staged with other people (kept for "
                     + config.resultTtl().toDays() + " d); stage these under another batch id");
@@ -155,7 +150,7 @@ public class StagedBatches {
             throw new InvalidInputException("offset", offset + " leaves nobody to provision: staged batch '" + batch
                     + "' has " + total + " people");
         }
-        List<Integer> starts = head.get(STARTS).l().stream().map(v -> Integer.parseInt(v.n())).toList();
+        List<Integer> starts = Items.numberListOf(head, STARTS).stream().map(Long::intValue).toList();
         ObjectNode input = (ObjectNode) parse(Items.strOr(head, FLAGS, "{}"), batch);
         ArrayNode people = input.putArray(PEOPLE);
         int end = Math.min(total, offset + max);

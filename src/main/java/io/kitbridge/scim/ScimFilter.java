@@ -14,7 +14,7 @@ import java.util.function.Function;
 final class ScimFilter {
     private static final int MAX_LENGTH = 2000;
     private static final int MAX_TERMS = 50;
-    static final String CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:user:";
+    private static final String CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:user:";
     static final String CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:group:";
 
     /** A parsed filter. */

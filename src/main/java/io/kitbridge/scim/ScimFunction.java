@@ -9,12 +9,10 @@ import jakarta.inject.Inject;
  * Lambda adapter: QUARKUS_FUNQY_EXPORT=scim. Behind API Gateway (ANY /scim/v2/{account}/{proxy+}) it takes the HTTP API
  * payload 2.0 event; invoked directly, {"action": "token" | "revoke-tokens", "account": ...} is the operator's.
  */
-@FunctionBoundary
 public class ScimFunction {
-    @Inject
-    ScimService service;
+    @Inject ScimService service;
 
-    @Funq("scim")
+    @Funq("scim") @FunctionBoundary
     public JsonNode scim(JsonNode input) {
         return service.handle(input);
     }

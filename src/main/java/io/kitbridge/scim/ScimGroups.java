@@ -1,5 +1,6 @@
 package io.kitbridge.scim;
 
+import io.kitbridge.kit.KitLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,30 +44,20 @@ import java.util.Set;
 public class ScimGroups {
     static final Set<String> FILTERABLE = Set.of("displayname", "id", "externalid");
     private static final Set<String> CASE_EXACT = Set.of("id", "externalid");
-    static final String SOURCE_SCIM = "scim";
-    private static final int BULK_LIMIT = 100;
-    private static final int MAX_NAME = 255;
 
-    @Inject
-    KitCatalog catalog;
+    @Inject KitCatalog catalog;
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    ScimRecords records;
+    @Inject ScimRecords records;
 
-    @Inject
-    ScimConfig config;
+    @Inject ScimConfig config;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     /** A tag as SCIM sees it. */
     record Group(long id, String name, ScimRecords.Meta meta) {
@@ -83,7 +74,7 @@ public class ScimGroups {
         ScimFilter.Node filter = req.query("filter").map(f -> ScimFilter.parse(f, FILTERABLE)).orElse(null);
         int startIndex = req.startIndex();
         int count = req.count(config.maxResults());
-        Map<Long, ScimRecords.Meta> metas = records.all(req.account(), ScimRecords.GROUP);
+        Map<Long, ScimRecords.Meta> metas = records.all(req.account(), ScimRecords.Resource.GROUP);
         List<Group> matches = new ArrayList<>();
         catalog.tags(req.account(), Priority.INTERACTIVE, false).forEach((name, id) -> {
             Group g = new Group(id, name, metas.getOrDefault(id, ScimRecords.Meta.none(id)));
@@ -280,9 +271,9 @@ public class ScimGroups {
             long deadline, int done) {
         int requests = done;
         if (bulk) {
-            for (int i = 0; i < ids.size(); i += BULK_LIMIT) {
+            for (int i = 0; i < ids.size(); i += KitLimits.BULK_SYNC_ITEMS) {
                 checkTime(deadline, requests++, ids.size() - i);
-                List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + BULK_LIMIT));
+                List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + KitLimits.BULK_SYNC_ITEMS));
                 BulkTaggingsRequest body = new BulkTaggingsRequest(chunk.stream().map(id -> new Tagging(g.id(), id)).toList(), null);
                 BulkResult result = kit.call(call(account, tag ? "bulk tag subscribers" : "bulk untag subscribers"),
                         api -> tag ? api.bulkTagSubscribers(account, body) : api.bulkUntagSubscribers(account, body)).getEntity();
@@ -343,7 +334,7 @@ public class ScimGroups {
         }
         long now = clock.millis();
         MirrorMerge.Result result = mirror.merge(account, subscriberId, read, ignored -> new MirrorObservation(account,
-                subscriberId, null, Map.of(g.id(), new MirrorObservation.TagSeen(now, tagged, g.name())), 0, SOURCE_SCIM,
+                subscriberId, null, Map.of(g.id(), new MirrorObservation.TagSeen(now, tagged, g.name())), 0, MirrorRecord.SOURCE_SCIM,
                 null, true));
         if (result.write()) {
             List<String> before = read.get().tags() == null ? List.of() : read.get().tags();
@@ -357,7 +348,7 @@ public class ScimGroups {
     private Map<Long, List<MirrorRecord>> members(String account, List<Group> groups) {
         Map<Long, List<MirrorRecord>> out = new HashMap<>();
         groups.forEach(g -> out.put(g.id(), new ArrayList<>()));
-        Map<Long, ScimRecords.Meta> users = records.all(account, ScimRecords.USER);
+        Map<Long, ScimRecords.Meta> users = records.all(account, ScimRecords.Resource.USER);
         mirror.forEachSubscriber(account, r -> {
             if (MirrorRecord.STATE_MISSING.equals(r.state()) || users.getOrDefault(r.subscriberId(),
                     ScimRecords.Meta.none(r.subscriberId())).deleted()) {
@@ -424,8 +415,8 @@ public class ScimGroups {
             throw ScimError.badRequest("invalidValue", "displayName is required (the Kit tag's name)");
         }
         String name = v.asText().trim();
-        if (name.length() > MAX_NAME) {
-            throw ScimError.badRequest("invalidValue", "displayName is longer than " + MAX_NAME + " characters");
+        if (name.length() > KitLimits.MAX_NAME) {
+            throw ScimError.badRequest("invalidValue", "displayName is longer than " + KitLimits.MAX_NAME + " characters");
         }
         return name;
     }

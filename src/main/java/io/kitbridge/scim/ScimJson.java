@@ -13,13 +13,13 @@ import java.util.Map;
 /** SCIM message shapes and the HTTP responses that carry them ({@code application/scim+json}). */
 final class ScimJson {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String CONTENT_TYPE = "application/scim+json";
+    private static final String CONTENT_TYPE = "application/scim+json";
     static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
     static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
     static final String ENTERPRISE_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-    static final String LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-    static final String ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
-    static final String PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+    private static final String LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+    private static final String ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+    private static final String PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
     private ScimJson() {
     }

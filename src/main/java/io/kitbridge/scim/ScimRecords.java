@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,30 +25,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ApplicationScoped
 public class ScimRecords {
-    static final String PK_PREFIX = "scim#";
-    static final String EXTERNAL_ID = "externalId";
-    static final String DISPLAY_NAME = "displayName";
-    static final String CREATED = "created";
-    static final String LAST_MODIFIED = "lastModified";
-    static final String DELETED = "deleted";
-    static final String SUBSCRIBER_ID = "subscriberId";
-    static final String USER = "user#";
-    static final String GROUP = "group#";
-    static final String EXT = "ext#";
-    static final String TOKEN = "token";
+    private static final String PK_PREFIX = "scim#";
+    private static final String SUBSCRIBER_ID = "subscriberId";
+    private static final String EXT = "ext#";
+    private static final String TOKEN = "token";
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     static String pk(String account) {
         return PK_PREFIX + account;
     }
 
-    static String key(String prefix, long id) {
-        return prefix + String.format("%020d", id);
+    private static String key(Resource resource, long id) {
+        return resource.prefix() + String.format("%020d", id);
     }
 
     Optional<Map<String, AttributeValue>> tokenItem(String account) {
@@ -62,19 +54,55 @@ public class ScimRecords {
         control.delete(pk(account), TOKEN);
     }
 
+    /** What a record is of; its sort keys start with {@code user#} or {@code group#}. */
+    enum Resource {
+        USER, GROUP;
+
+        String prefix() {
+            return name().toLowerCase(Locale.ROOT) + "#";
+        }
+    }
+
     /** SCIM's own view of a user or group: null fields when SCIM never touched it. */
     record Meta(long id, String externalId, String displayName, String created, String lastModified, boolean deleted) {
+        private static final String EXTERNAL_ID = "externalId";
+        private static final String DISPLAY_NAME = "displayName";
+        private static final String CREATED = "created";
+        private static final String LAST_MODIFIED = "lastModified";
+        private static final String DELETED = "deleted";
+
         static Meta none(long id) {
             return new Meta(id, null, null, null, null, false);
+        }
+
+        static Meta of(long id, Map<String, AttributeValue> item) {
+            return new Meta(id, Items.str(item, EXTERNAL_ID).orElse(null), Items.str(item, DISPLAY_NAME).orElse(null),
+                    Items.str(item, CREATED).orElse(null), Items.str(item, LAST_MODIFIED).orElse(null),
+                    Items.boolOr(item, DELETED, false));
+        }
+
+        /** The record's attributes (its id is in the sort key); an unset external id or name is left out. */
+        Map<String, AttributeValue> attributes() {
+            Map<String, AttributeValue> attrs = new HashMap<>();
+            if (externalId != null) {
+                attrs.put(EXTERNAL_ID, Items.s(externalId));
+            }
+            if (displayName != null) {
+                attrs.put(DISPLAY_NAME, Items.s(displayName));
+            }
+            attrs.put(CREATED, Items.s(created));
+            attrs.put(LAST_MODIFIED, Items.s(lastModified));
+            attrs.put(DELETED, Items.bool(deleted));
+            return attrs;
         }
     }
 
     Meta user(String account, long id) {
-        return read(account, USER, id);
+        return read(account, Resource.USER, id);
     }
 
     Meta group(String account, long id) {
-        return read(account, GROUP, id);
+        return read(account, Resource.GROUP, id);
     }
 
     /** Records creation or change; keeps the first creation time. */
@@ -86,11 +114,11 @@ public class ScimRecords {
         if (externalId != null && !deleted) {
             control.put(pk(account), EXT + externalId, Map.of(SUBSCRIBER_ID, Items.n(id)), null);
         }
-        return write(account, USER, before, externalId, null, deleted);
+        return write(account, Resource.USER, before, externalId, null, deleted);
     }
 
     Meta saveGroup(String account, long id, String displayName, String externalId, boolean deleted) {
-        return write(account, GROUP, group(account, id), externalId, displayName, deleted);
+        return write(account, Resource.GROUP, group(account, id), externalId, displayName, deleted);
     }
 
     Optional<Long> userByExternalId(String account, String externalId) {
@@ -98,39 +126,25 @@ public class ScimRecords {
     }
 
     /** Every SCIM record of one kind for the account, by id (one paged Query). */
-    Map<Long, Meta> all(String account, String prefix) {
+    Map<Long, Meta> all(String account, Resource resource) {
+        String prefix = resource.prefix();
         Map<Long, Meta> out = new HashMap<>();
         for (Map<String, AttributeValue> item : control.itemsWithPrefix(pk(account), prefix)) {
-            Meta m = meta(Long.parseLong(Items.strOr(item, Attr.SK, prefix + "0").substring(prefix.length())), item);
+            Meta m = Meta.of(Long.parseLong(Items.strOr(item, Attr.SK, prefix + "0").substring(prefix.length())), item);
             out.put(m.id(), m);
         }
         return out;
     }
 
-    private Meta read(String account, String prefix, long id) {
-        return control.get(pk(account), key(prefix, id)).map(item -> meta(id, item)).orElse(Meta.none(id));
+    private Meta read(String account, Resource resource, long id) {
+        return control.get(pk(account), key(resource, id)).map(item -> Meta.of(id, item)).orElse(Meta.none(id));
     }
 
-    private Meta write(String account, String prefix, Meta before, String externalId, String displayName, boolean deleted) {
+    private Meta write(String account, Resource resource, Meta before, String externalId, String displayName, boolean deleted) {
         String now = clock.instant().toString();
         String created = before.created() != null && !before.deleted() ? before.created() : now;
-        Map<String, AttributeValue> attrs = new HashMap<>();
-        if (externalId != null) {
-            attrs.put(EXTERNAL_ID, Items.s(externalId));
-        }
-        if (displayName != null) {
-            attrs.put(DISPLAY_NAME, Items.s(displayName));
-        }
-        attrs.put(CREATED, Items.s(created));
-        attrs.put(LAST_MODIFIED, Items.s(now));
-        attrs.put(DELETED, Items.bool(deleted));
-        control.put(pk(account), key(prefix, before.id()), attrs, null);
-        return new Meta(before.id(), externalId, displayName, created, now, deleted);
-    }
-
-    private static Meta meta(long id, Map<String, AttributeValue> item) {
-        return new Meta(id, Items.str(item, EXTERNAL_ID).orElse(null), Items.str(item, DISPLAY_NAME).orElse(null),
-                Items.str(item, CREATED).orElse(null), Items.str(item, LAST_MODIFIED).orElse(null),
-                Items.boolOr(item, DELETED, false));
+        Meta after = new Meta(before.id(), externalId, displayName, created, now, deleted);
+        control.put(pk(account), key(resource, before.id()), after.attributes(), null);
+        return after;
     }
 }

@@ -11,7 +11,6 @@ import io.kitbridge.common.JsonInput;
 import io.kitbridge.common.KitbridgeException;
 import io.kitbridge.common.Secrets;
 import io.kitbridge.kit.CredentialResolver;
-import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
 import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.MirrorStore;
@@ -34,29 +33,22 @@ import software.amazon.awssdk.core.exception.SdkException;
 @ApplicationScoped
 public class ScimService {
     private static final Logger LOG = Logger.getLogger(ScimService.class);
-    static final String PREFIX = "/scim/v2/";
+    private static final String PREFIX = "/scim/v2/";
     static final String AUDIT_SUBJECT = "@scim";
 
-    @Inject
-    ScimTokens tokens;
+    @Inject ScimTokens tokens;
 
-    @Inject
-    ScimUsers users;
+    @Inject ScimUsers users;
 
-    @Inject
-    ScimGroups groups;
+    @Inject ScimGroups groups;
 
-    @Inject
-    ScimConfig config;
+    @Inject ScimConfig config;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
     /** HTTP event in, HTTP response out; or an operator action in, its result out. */
     public JsonNode handle(JsonNode input) {

@@ -25,20 +25,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @ApplicationScoped
 public class ScimTokens {
     static final String HASH = "tokenHash";
-    static final String CREATED_AT = "tokenCreatedAt";
-    static final String PREVIOUS_HASH = "previousTokenHash";
-    static final String PREVIOUS_UNTIL = "previousUntil";
+    private static final String CREATED_AT = "tokenCreatedAt";
+    private static final String PREVIOUS_HASH = "previousTokenHash";
+    private static final String PREVIOUS_UNTIL = "previousUntil";
     private static final String PREFIX = "kbscim_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Inject
-    ScimRecords records;
+    @Inject ScimRecords records;
 
-    @Inject
-    ScimConfig config;
+    @Inject ScimConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     /** A fresh token for {@code account}; the previous one stays valid for the configured overlap. */
     public Minted mint(String account) {

@@ -27,6 +27,7 @@ import io.kitbridge.store.MirrorStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,29 +52,21 @@ public class ScimUsers {
     private static final Set<String> CASE_EXACT = Set.of("id", UserAttributes.EXTERNAL_ID);
     private static final int MAX_EXTERNAL_ID = 512;
 
-    @Inject
-    ProvisionService provision;
+    @Inject ProvisionService provision;
 
-    @Inject
-    DeprovisionService deprovision;
+    @Inject DeprovisionService deprovision;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    ScimRecords records;
+    @Inject ScimRecords records;
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    BudgetConfig budgetConfig;
+    @Inject BudgetConfig budgetConfig;
 
-    @Inject
-    ScimConfig config;
+    @Inject ScimConfig config;
 
-    @Inject
-    java.time.Clock clock;
+    @Inject Clock clock;
 
     AttributeMap attributeMap;
 
@@ -103,7 +96,7 @@ public class ScimUsers {
                 visible(req.account(), id).filter(f -> filter == null || matches(filter, f)).ifPresent(matches::add);
             }
         } else {
-            Map<Long, ScimRecords.Meta> metas = records.all(req.account(), ScimRecords.USER);
+            Map<Long, ScimRecords.Meta> metas = records.all(req.account(), ScimRecords.Resource.USER);
             mirror.forEachSubscriber(req.account(), r -> {
                 ScimRecords.Meta meta = metas.getOrDefault(r.subscriberId(), ScimRecords.Meta.none(r.subscriberId()));
                 Found f = new Found(r, meta);
@@ -311,7 +304,7 @@ public class ScimUsers {
         try {
             moved = mirror.merge(account, r.subscriberId(), Optional.of(r), current -> new MirrorObservation(account,
                     r.subscriberId(), new MirrorObservation.Profile(now, email, current.firstName(), current.state(), null),
-                    Map.of(), 0, ScimGroups.SOURCE_SCIM, null, true));
+                    Map.of(), 0, MirrorRecord.SOURCE_SCIM, null, true));
         } catch (MirrorStore.ConcurrentMirrorWrites busy) {
             throw new ScimError(503, null, "the user changed concurrently; retry", config.retryAfter());
         }
@@ -374,7 +367,7 @@ public class ScimUsers {
 
     private Optional<Subscriber> findInKit(String account, String email) {
         return kit.call(KitCall.interactive(account, "find subscriber by email", true, budgetConfig.interactiveMaxWait()),
-                api -> api.listSubscribers(account, "all", email, null, null, null, null, null, null, null, null, null, null))
+                api -> api.findSubscribersByEmail(account, email))
                 .items().stream().filter(s -> email.equals(MirrorStore.normalizeEmail(s.emailAddress()))).findFirst();
     }
 

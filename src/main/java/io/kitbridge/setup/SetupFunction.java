@@ -6,12 +6,10 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=setup. Input is read as JSON so bad input names its field. */
-@FunctionBoundary
 public class SetupFunction {
-    @Inject
-    SetupService service;
+    @Inject SetupService service;
 
-    @Funq("setup")
+    @Funq("setup") @FunctionBoundary
     public SetupResult setup(JsonNode input) {
         return service.setup(input);
     }

@@ -1,5 +1,6 @@
 package io.kitbridge.setup;
 
+import io.kitbridge.kit.PageQuery;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.common.InvalidInputException;
@@ -60,26 +61,19 @@ public class SetupService {
     private static final int PAGE = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Inject
-    KitGateway kit;
+    @Inject KitGateway kit;
 
-    @Inject
-    KitCatalog catalog;
+    @Inject KitCatalog catalog;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    WebhookSecrets secrets;
+    @Inject WebhookSecrets secrets;
 
-    @Inject
-    WebhookConfig config;
+    @Inject WebhookConfig config;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     public SetupResult setup(JsonNode input) {
         JsonNode root = JsonInput.object(input, "input");
@@ -284,12 +278,12 @@ public class SetupService {
 
     private List<LegacyWebhook> listLegacy(String account) {
         return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhooks", true, MAX_WAIT),
-                api -> api.listWebhooks(account, PAGE, cursor)));
+                api -> api.listWebhooks(account, PageQuery.of(PAGE, cursor))));
     }
 
     private List<WebhookEndpoint> listEndpoints(String account) {
         return KitPages.all(cursor -> kit.call(KitCall.interactive(account, "list webhook endpoints", true, MAX_WAIT),
-                api -> api.listWebhookEndpoints(account, PAGE, cursor)));
+                api -> api.listWebhookEndpoints(account, PageQuery.of(PAGE, cursor))));
     }
 
     private void deleteLegacy(String account, long id) {

@@ -17,26 +17,26 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 @ApplicationScoped
 public class ConnectionStore {
-    static final String KIND = "kind";
-    static final String API_KEY = "apiKey";
-    static final String ACCESS_TOKEN = "accessToken";
-    static final String REFRESH_TOKEN = "refreshToken";
-    static final String ACCESS_EXPIRES_AT = "accessExpiresAt";
-    static final String SCOPES = "scopes";
-    static final String STATUS = "status";
-    static final String STATUS_REASON = "statusReason";
-    static final String KIT_ACCOUNT_ID = "kitAccountId";
-    static final String KIT_ACCOUNT_NAME = "kitAccountName";
-    static final String CONNECTED_AT = "connectedAt";
-    static final String WEBHOOK_MODE = "webhookMode";
-    static final String WEBHOOK_TOKEN = "webhookToken";
-    static final String WEBHOOK_SECRET = "webhookSecret";
-    static final String WEBHOOK_ENDPOINT_ID = "webhookEndpointId";
-    static final String WEBHOOK_PREVIOUS_TOKEN = "webhookPreviousToken";
-    static final String WEBHOOK_PREVIOUS_SECRET = "webhookPreviousSecret";
-    static final String WEBHOOK_PREVIOUS_UNTIL = "webhookPreviousUntil";
-    static final String WEBHOOK_EVENTS = "webhookEvents";
-    static final String WEBHOOK_UPDATED = "webhookUpdatedAt";
+    private static final String KIND = "kind";
+    private static final String API_KEY = "apiKey";
+    private static final String ACCESS_TOKEN = "accessToken";
+    private static final String REFRESH_TOKEN = "refreshToken";
+    private static final String ACCESS_EXPIRES_AT = "accessExpiresAt";
+    private static final String SCOPES = "scopes";
+    private static final String STATUS = "status";
+    private static final String STATUS_REASON = "statusReason";
+    private static final String KIT_ACCOUNT_ID = "kitAccountId";
+    private static final String KIT_ACCOUNT_NAME = "kitAccountName";
+    private static final String CONNECTED_AT = "connectedAt";
+    private static final String WEBHOOK_MODE = "webhookMode";
+    private static final String WEBHOOK_TOKEN = "webhookToken";
+    private static final String WEBHOOK_SECRET = "webhookSecret";
+    private static final String WEBHOOK_ENDPOINT_ID = "webhookEndpointId";
+    private static final String WEBHOOK_PREVIOUS_TOKEN = "webhookPreviousToken";
+    private static final String WEBHOOK_PREVIOUS_SECRET = "webhookPreviousSecret";
+    private static final String WEBHOOK_PREVIOUS_UNTIL = "webhookPreviousUntil";
+    private static final String WEBHOOK_EVENTS = "webhookEvents";
+    private static final String WEBHOOK_UPDATED = "webhookUpdatedAt";
     /** The webhook half of the item: read with a projection, so the handler never loads credentials. */
     private static final List<String> WEBHOOK_ATTRIBUTES = List.of(WEBHOOK_MODE, WEBHOOK_TOKEN, WEBHOOK_SECRET,
             WEBHOOK_ENDPOINT_ID, WEBHOOK_PREVIOUS_TOKEN, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_PREVIOUS_UNTIL, WEBHOOK_EVENTS);
@@ -58,20 +58,19 @@ public class ConnectionStore {
         }
     }
 
-    private final DynamoDbClient dynamo;
-    /** The connections table: this class is the only one that reaches it. */
-    private final String table;
-    private final Clock clock;
+    @Inject DynamoDbClient dynamo;
 
-    @Inject
-    ConnectionStore(DynamoDbClient dynamo, TableNames tables, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = tables.connections();
-        this.clock = clock;
+    @Inject TableNames tables;
+
+    @Inject Clock clock;
+
+    /** The connections table: this class is the only one that reaches it. */
+    private String table() {
+        return tables.connections();
     }
 
     public Optional<Connection> find(String account) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table())
                 .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -91,7 +90,7 @@ public class ConnectionStore {
     /** The connection's state (projection: no key or token is read), or empty when the account has none. */
     public Optional<State> state(String account) {
         Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table())
                 .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)
                 .projectionExpression(projection(STATE_ATTRIBUTES, names)).expressionAttributeNames(names)).item();
         return item == null || !item.containsKey(KIND) ? Optional.empty() : Optional.of(state(item));
@@ -102,7 +101,7 @@ public class ConnectionStore {
         Map<String, String> names = new HashMap<>();
         String projection = projection(STATE_ATTRIBUTES, names);
         List<State> out = new java.util.ArrayList<>();
-        dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)
+        dynamo.scanPaginator(b -> b.tableName(table()).consistentRead(true)
                 .projectionExpression(projection).expressionAttributeNames(names))
                 .items().forEach(item -> {
                     if (item.containsKey(KIND)) {
@@ -137,7 +136,7 @@ public class ConnectionStore {
         }
         names.put("#kind", KIND);
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of(Attr.ACCOUNT, Items.s(account)))
+            dynamo.updateItem(b -> b.tableName(table()).key(Map.of(Attr.ACCOUNT, Items.s(account)))
                     .updateExpression(remove.toString()).conditionExpression("attribute_exists(#kind)")
                     .expressionAttributeNames(names));
             return true;
@@ -241,7 +240,7 @@ public class ConnectionStore {
             update.onlyIfAbsent(KIND, API_KEY, ACCESS_TOKEN);
         }
         try {
-            dynamo.updateItem(b -> update.applyTo(b.tableName(table)
+            dynamo.updateItem(b -> update.applyTo(b.tableName(table())
                     .key(Map.of(Attr.ACCOUNT, Items.s(account)))));
             return true;
         } catch (ConditionalCheckFailedException changed) {
@@ -252,7 +251,7 @@ public class ConnectionStore {
     /** The account's webhook secrets (consistent read, projection: no credential is loaded). */
     public AccountWebhooks webhooks(String account) {
         Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table())
                 .key(Map.of(Attr.ACCOUNT, Items.s(account))).consistentRead(true)
                 .projectionExpression(projection(WEBHOOK_ATTRIBUTES, names)).expressionAttributeNames(names)).item();
         return item == null || item.isEmpty() ? AccountWebhooks.none(account)

@@ -11,12 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Primitives on the control table, built from conditional writes only (dynalite has no transactions) and
@@ -27,25 +24,21 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public class ControlStore {
     public static final String OWNER = "owner";
     public static final String COUNT = "count";
-    /** BatchWriteItem takes at most 25 items. */
-    private static final int BATCH_LIMIT = 25;
-    private static final int MAX_BATCH_ATTEMPTS = 8;
 
-    private final DynamoDbClient dynamo;
+    @Inject DynamoDbClient dynamo;
+
+    @Inject TableNames tables;
+
+    @Inject Clock clock;
+
     /** The control table: the only one these primitives reach. */
-    private final String table;
-    private final Clock clock;
-
-    @Inject
-    ControlStore(DynamoDbClient dynamo, TableNames tables, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = tables.control();
-        this.clock = clock;
+    private String table() {
+        return tables.control();
     }
 
     /** The item, unless absent or expired. */
     public Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(pk, sk))
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table()).key(key(pk, sk))
                 .consistentRead(true)).item();
         if (item == null || item.isEmpty() || Items.isExpired(item, nowSeconds())) {
             return Optional.empty();
@@ -55,7 +48,7 @@ public class ControlStore {
 
     /** Unconditional write; {@code ttl} null means it never expires. */
     public void put(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
-        dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attributes, ttl)));
+        dynamo.putItem(b -> b.tableName(table()).item(item(pk, sk, attributes, ttl)));
     }
 
     /** An item to write with {@link #putAll}. */
@@ -67,31 +60,7 @@ public class ControlStore {
      * {@link #put} would take 25. Each item expires {@code ttl} from now (null: never).
      */
     public void putAll(List<NewItem> items, Duration ttl) {
-        for (int i = 0; i < items.size(); i += BATCH_LIMIT) {
-            List<WriteRequest> chunk = new ArrayList<>();
-            for (NewItem n : items.subList(i, Math.min(items.size(), i + BATCH_LIMIT))) {
-                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                        .item(item(n.pk(), n.sk(), n.attributes(), ttl)).build()).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(table, chunk);
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt >= MAX_BATCH_ATTEMPTS) {
-                    throw new IllegalStateException("DynamoDB left items unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
-                }
-                Map<String, List<WriteRequest>> request = pending;
-                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-                pending = pending.values().stream().allMatch(List::isEmpty) ? Map.of() : pending;
-                if (!pending.isEmpty()) {
-                    try {
-                        Thread.sleep(20L << attempt);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while writing a batch", e);
-                    }
-                }
-            }
-        }
+        BatchCalls.putAll(dynamo, table(), items.stream().map(n -> item(n.pk(), n.sk(), n.attributes(), ttl)).toList());
     }
 
     /** A page of a partition: live items in sort key order, and the sort key to continue after (null: the end). */
@@ -112,7 +81,7 @@ public class ControlStore {
         do {
             Map<String, AttributeValue> exclusiveStart = start;
             int want = limit + 1 - found.size();
-            QueryResponse response = dynamo.query(b -> b.tableName(table).consistentRead(true)
+            QueryResponse response = dynamo.query(b -> b.tableName(table()).consistentRead(true)
                     .keyConditionExpression(afterSk == null ? "#pk = :pk" : "#pk = :pk AND #sk > :after")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .exclusiveStartKey(exclusiveStart).limit(want));
@@ -130,7 +99,7 @@ public class ControlStore {
     /** Creates the item only if it is absent or expired: true for the first caller (dedupe, single claim). */
     public boolean putIfAbsent(String pk, String sk, Map<String, AttributeValue> attributes, Duration ttl) {
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attributes, ttl))
+            dynamo.putItem(b -> b.tableName(table()).item(item(pk, sk, attributes, ttl))
                     .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now")
                     .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT))
                     .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()))));
@@ -148,7 +117,7 @@ public class ControlStore {
         Map<String, AttributeValue> attrs = new HashMap<>(attributes);
         attrs.put(OWNER, Items.s(owner));
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item(pk, sk, attrs, ttl))
+            dynamo.putItem(b -> b.tableName(table()).item(item(pk, sk, attrs, ttl))
                     .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now OR #owner = :owner")
                     .expressionAttributeNames(Map.of("#pk", Attr.PK, "#expiresAt", Attr.EXPIRES_AT, "#owner", OWNER))
                     .expressionAttributeValues(Map.of(":now", Items.n(nowSeconds()), ":owner", Items.s(owner))));
@@ -161,7 +130,7 @@ public class ControlStore {
     /** Releases the lease if {@code owner} still holds it. */
     public boolean releaseLease(String pk, String sk, String owner) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk))
+            dynamo.deleteItem(b -> b.tableName(table()).key(key(pk, sk))
                     .conditionExpression("#owner = :owner")
                     .expressionAttributeNames(Map.of("#owner", OWNER))
                     .expressionAttributeValues(Map.of(":owner", Items.s(owner))));
@@ -173,7 +142,7 @@ public class ControlStore {
 
     /** Deletes and returns the item in one step: a single-use record (OAuth state) can be consumed once. */
     public Optional<Map<String, AttributeValue>> consume(String pk, String sk) {
-        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk))
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table()).key(key(pk, sk))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         if (old == null || old.isEmpty() || Items.isExpired(old, nowSeconds())) {
             return Optional.empty();
@@ -186,7 +155,7 @@ public class ControlStore {
      * after its first increment (a fixed window keyed by the caller, e.g. per hour).
      */
     public long increment(String pk, String sk, Duration ttl) {
-        Map<String, AttributeValue> attrs = dynamo.updateItem(b -> b.tableName(table).key(key(pk, sk))
+        Map<String, AttributeValue> attrs = dynamo.updateItem(b -> b.tableName(table()).key(key(pk, sk))
                 .updateExpression("ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expires)")
                 .expressionAttributeNames(Map.of("#count", COUNT, "#expiresAt", Attr.EXPIRES_AT))
                 .expressionAttributeValues(Map.of(":one", Items.n(1), ":expires", Items.n(nowSeconds() + ttl.toSeconds())))
@@ -196,7 +165,7 @@ public class ControlStore {
 
     /** Adds {@code delta} to an existing counter (e.g. -1 to give back a reservation). */
     public void add(String pk, String sk, long delta) {
-        dynamo.updateItem(b -> b.tableName(table).key(key(pk, sk))
+        dynamo.updateItem(b -> b.tableName(table()).key(key(pk, sk))
                 .updateExpression("ADD #count :delta")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#count", COUNT, "#pk", Attr.PK))
@@ -226,7 +195,7 @@ public class ControlStore {
         Map<String, String> names = prefixed ? Map.of("#pk", Attr.PK, "#sk", Attr.SK) : Map.of("#pk", Attr.PK);
         Map<String, AttributeValue> values = prefixed ? Map.of(":pk", Items.s(pk), ":prefix", Items.s(skPrefix))
                 : Map.of(":pk", Items.s(pk));
-        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+        dynamo.queryPaginator(b -> b.tableName(table()).consistentRead(true)
                 .keyConditionExpression(prefixed ? "#pk = :pk AND begins_with(#sk, :prefix)" : "#pk = :pk")
                 .expressionAttributeNames(names).expressionAttributeValues(values))
                 .items().forEach(item -> {
@@ -238,7 +207,7 @@ public class ControlStore {
     }
 
     public void delete(String pk, String sk) {
-        dynamo.deleteItem(b -> b.tableName(table).key(key(pk, sk)));
+        dynamo.deleteItem(b -> b.tableName(table()).key(key(pk, sk)));
     }
 
     public long nowSeconds() {

@@ -59,11 +59,9 @@ public final class DeadlineTimeouts implements ExecutionInterceptor {
     @ApplicationScoped
     @Unremovable
     public static class Timeouts {
-        @Inject
-        StoreTimeoutConfig config;
+        @Inject StoreTimeoutConfig config;
 
-        @Inject
-        InvocationDeadline deadline;
+        @Inject InvocationDeadline deadline;
 
         /** The timeouts for a call made now on this thread; empty when it has no deadline. */
         Optional<Duration[]> forThisThread() {

@@ -34,6 +34,10 @@ public final class Items {
         return AttributeValue.fromL(values.stream().map(AttributeValue::fromS).toList());
     }
 
+    public static AttributeValue numberList(Collection<? extends Number> values) {
+        return AttributeValue.fromL(values.stream().map(v -> n(v.longValue())).toList());
+    }
+
     public static Optional<String> str(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
@@ -78,6 +82,12 @@ public final class Items {
             return List.copyOf(v.ss());
         }
         return List.of();
+    }
+
+    /** A list of numbers; an absent attribute is an empty list. */
+    public static List<Long> numberListOf(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || !v.hasL() ? List.of() : v.l().stream().map(n -> Long.parseLong(n.n())).toList();
     }
 
     /** Expiry enforced in code: DynamoDB TTL deletes up to days late and dynalite never deletes. */

@@ -25,6 +25,7 @@ public record MirrorRecord(String account, long subscriberId, String email, Stri
     public static final String SOURCE_WEBHOOK = "webhook";
     public static final String SOURCE_PROVISION = "provision";
     public static final String SOURCE_DEPROVISION = "deprovision";
+    public static final String SOURCE_SCIM = "scim";
     public static final String STATE_MISSING = "missing";
 
     public MirrorRecord {

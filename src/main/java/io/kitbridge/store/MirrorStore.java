@@ -18,14 +18,9 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The identity mirror (mirror table): subscribers by account (+ email index), desired state recorded by
@@ -33,33 +28,31 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 @ApplicationScoped
 public class MirrorStore {
-    static final String SUB_PREFIX = "sub#";
-    static final String DESIRED_PREFIX = "desired#";
-    static final String AUDIT_PREFIX = "audit#";
-    static final String SUBSCRIBER_ID = "subscriberId";
-    static final String EMAIL = "email";
-    static final String FIRST_NAME = "firstName";
-    static final String STATE = "state";
-    static final String FIELDS = "fields";
-    static final String TAGS = "tags";
-    static final String TAG_IDS = "tagIds";
-    static final String SOURCE = "source";
-    static final String HASH = "contentHash";
-    static final String LAST_SEEN_SYNC = "lastSeenSync";
-    static final String EVENT_AT = "eventAt";
-    static final String TAG_AT = "tagAt";
-    static final String TAGS_AT = "tagsAt";
-    static final String RECENT_EVENTS = "recentEvents";
-    static final String RECENT_AUDITS = "recentAudits";
-    static final String AT = "at";
-    static final String ACTION = "action";
-    static final String OUTCOME = "outcome";
-    static final String ACTOR = "actor";
-    static final String BEFORE = "before";
-    static final String AFTER = "after";
-    static final String DETAIL = "detail";
-    private static final int BATCH_LIMIT = 25;
-    private static final int BATCH_GET_LIMIT = 100;
+    private static final String SUB_PREFIX = "sub#";
+    private static final String DESIRED_PREFIX = "desired#";
+    private static final String AUDIT_PREFIX = "audit#";
+    private static final String SUBSCRIBER_ID = "subscriberId";
+    private static final String EMAIL = "email";
+    private static final String FIRST_NAME = "firstName";
+    private static final String STATE = "state";
+    private static final String FIELDS = "fields";
+    private static final String TAGS = "tags";
+    private static final String TAG_IDS = "tagIds";
+    private static final String SOURCE = "source";
+    private static final String HASH = "contentHash";
+    private static final String LAST_SEEN_SYNC = "lastSeenSync";
+    private static final String EVENT_AT = "eventAt";
+    private static final String TAG_AT = "tagAt";
+    private static final String TAGS_AT = "tagsAt";
+    private static final String RECENT_EVENTS = "recentEvents";
+    private static final String RECENT_AUDITS = "recentAudits";
+    private static final String AT = "at";
+    private static final String ACTION = "action";
+    private static final String OUTCOME = "outcome";
+    private static final String ACTOR = "actor";
+    private static final String BEFORE = "before";
+    private static final String AFTER = "after";
+    private static final String DETAIL = "detail";
     /**
      * Webhook event ids remembered on one subscriber item at most (about 50 bytes each). Past it the entries
      * expiring first are dropped: a retry of such an event is re-evaluated, which the ordering rule makes harmless
@@ -72,20 +65,15 @@ public class MirrorStore {
      * with a steady stream of events costs 1 extra call per this many events.
      */
     static final int MAX_RECENT_AUDITS = 8;
-    private static final int MAX_BATCH_ATTEMPTS = 8;
     private static final int MAX_MERGE_ATTEMPTS = 8;
 
-    @Inject
-    DynamoDbClient dynamo;
+    @Inject DynamoDbClient dynamo;
 
-    @Inject
-    TableNames tables;
+    @Inject TableNames tables;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    AuditConfig auditConfig;
+    @Inject AuditConfig auditConfig;
 
     public static String normalizeEmail(String email) {
         return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
@@ -115,30 +103,12 @@ public class MirrorStore {
         }
         Map<Long, MirrorRecord> out = new HashMap<>();
         List<Long> ids = new ArrayList<>(new java.util.LinkedHashSet<>(subscriberIds));
-        for (int i = 0; i < ids.size(); i += BATCH_GET_LIMIT) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (Long id : ids.subList(i, Math.min(ids.size(), i + BATCH_GET_LIMIT))) {
-                keys.add(Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(subscriberSk(id))));
-            }
-            Map<String, KeysAndAttributes> pending = Map.of(tables.mirror(),
-                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
-                if (attempt >= MAX_BATCH_ATTEMPTS) {
-                    throw new IllegalStateException("DynamoDB left keys unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
-                }
-                Map<String, KeysAndAttributes> request = pending;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-                response.responses().getOrDefault(tables.mirror(), List.of()).forEach(item -> {
-                    MirrorRecord r = fromItem(item);
-                    out.put(r.subscriberId(), r);
-                });
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-                pending = pending.values().stream().allMatch(k -> !k.hasKeys() || k.keys().isEmpty()) ? Map.of() : pending;
-                if (!pending.isEmpty()) {
-                    sleep(20L << attempt);
-                }
-            }
-        }
+        List<Map<String, AttributeValue>> keys = ids.stream()
+                .map(id -> Map.of(Attr.ACCOUNT, Items.s(account), Attr.SK, Items.s(subscriberSk(id)))).toList();
+        BatchCalls.getAll(dynamo, tables.mirror(), keys).forEach(item -> {
+            MirrorRecord r = fromItem(item);
+            out.put(r.subscriberId(), r);
+        });
         return out;
     }
 
@@ -427,32 +397,8 @@ public class MirrorStore {
      * items like {@link #put}: only for records that carry what their items remember.
      */
     public int putAll(List<MirrorRecord> records) {
-        int written = 0;
-        for (int i = 0; i < records.size(); i += BATCH_LIMIT) {
-            List<WriteRequest> chunk = new ArrayList<>();
-            for (MirrorRecord r : records.subList(i, Math.min(records.size(), i + BATCH_LIMIT))) {
-                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(toItem(r)).build()).build());
-            }
-            writeBatch(chunk);
-            written += chunk.size();
-        }
-        return written;
-    }
-
-    private void writeBatch(List<WriteRequest> chunk) {
-        Map<String, List<WriteRequest>> pending = Map.of(tables.mirror(), chunk);
-        for (int attempt = 0; attempt < MAX_BATCH_ATTEMPTS && !pending.isEmpty(); attempt++) {
-            Map<String, List<WriteRequest>> request = pending;
-            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
-            pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-            pending = pending.values().stream().allMatch(List::isEmpty) ? Map.of() : pending;
-            if (!pending.isEmpty()) {
-                sleep(20L << attempt);
-            }
-        }
-        if (!pending.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left items unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
-        }
+        BatchCalls.putAll(dynamo, tables.mirror(), records.stream().map(this::toItem).toList());
+        return records.size();
     }
 
     /**
@@ -500,17 +446,13 @@ public class MirrorStore {
      * 25 items: unconditional puts, so they need no read and no item-by-item call.
      */
     public void putDesiredAndAudits(String account, List<DesiredState> desired, List<AuditEntry> audits) {
-        List<WriteRequest> requests = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         // one BatchWriteItem refuses two puts of one key: a person given twice keeps the later desired state
         Map<String, DesiredState> byEmail = new java.util.LinkedHashMap<>();
         desired.forEach(d -> byEmail.put(normalizeEmail(d.email()), d));
-        byEmail.values().forEach(d -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                .item(desiredItem(account, d)).build()).build()));
-        audits.forEach(e -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                .item(auditItem(account, recentAudit(e))).build()).build()));
-        for (int i = 0; i < requests.size(); i += BATCH_LIMIT) {
-            writeBatch(requests.subList(i, Math.min(requests.size(), i + BATCH_LIMIT)));
-        }
+        byEmail.values().forEach(d -> items.add(desiredItem(account, d)));
+        audits.forEach(e -> items.add(auditItem(account, recentAudit(e))));
+        BatchCalls.putAll(dynamo, tables.mirror(), items);
     }
 
     private Map<String, AttributeValue> desiredItem(String account, DesiredState desired) {
@@ -597,13 +539,7 @@ public class MirrorStore {
             dynamo.putItem(b -> b.tableName(tables.mirror()).item(item));
             return;
         }
-        for (int i = 0; i < audits.size(); i += BATCH_LIMIT) {
-            List<WriteRequest> chunk = new ArrayList<>();
-            for (MirrorRecord.RecentAudit a : audits.subList(i, Math.min(audits.size(), i + BATCH_LIMIT))) {
-                chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(auditItem(account, a)).build()).build());
-            }
-            writeBatch(chunk);
-        }
+        BatchCalls.putAll(dynamo, tables.mirror(), audits.stream().map(a -> auditItem(account, a)).toList());
     }
 
     private static Map<String, AttributeValue> auditItem(String account, MirrorRecord.RecentAudit audit) {
@@ -743,8 +679,7 @@ public class MirrorStore {
         item.put(STATE, Items.s(r.state() == null ? "unknown" : r.state()));
         item.put(FIELDS, Items.stringMap(r.fields() == null ? Map.of() : r.fields()));
         item.put(TAGS, Items.stringList(r.tags() == null ? List.of() : r.tags()));
-        item.put(TAG_IDS, AttributeValue.fromL((r.tagIds() == null ? List.<Long>of() : r.tagIds()).stream()
-                .map(id -> Items.n(id)).toList()));
+        item.put(TAG_IDS, Items.numberList(r.tagIds() == null ? List.<Long>of() : r.tagIds()));
         item.put(Attr.UPDATED_AT, Items.n(r.updatedAt()));
         item.put(SOURCE, Items.s(r.source()));
         item.put(HASH, Items.s(r.contentHash() != null ? r.contentHash()
@@ -771,11 +706,7 @@ public class MirrorStore {
     }
 
     MirrorRecord fromItem(Map<String, AttributeValue> item) {
-        List<Long> tagIds = new ArrayList<>();
-        AttributeValue ids = item.get(TAG_IDS);
-        if (ids != null && ids.hasL()) {
-            ids.l().forEach(v -> tagIds.add(Long.parseLong(v.n())));
-        }
+        List<Long> tagIds = new ArrayList<>(Items.numberListOf(item, TAG_IDS));
         Map<Long, Long> tagAt = new HashMap<>();
         AttributeValue times = item.get(TAG_AT);
         if (times != null && times.hasM()) {
@@ -801,14 +732,5 @@ public class MirrorStore {
                 Items.numOr(item, Attr.UPDATED_AT, 0), Items.strOr(item, SOURCE, ""), Items.str(item, HASH).orElse(null),
                 Items.str(item, LAST_SEEN_SYNC).orElse(null), Items.numOr(item, EVENT_AT, 0), tagAt,
                 Items.num(item, TAGS_AT).orElse(Items.numOr(item, EVENT_AT, 0)), recentEvents, recentAudits);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

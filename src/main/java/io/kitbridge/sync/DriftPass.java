@@ -32,17 +32,13 @@ import java.util.TreeMap;
 class DriftPass {
     static final int SLICE = 100;
 
-    @Inject
-    SyncKit kit;
+    @Inject SyncKit kit;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     Step step(SyncState s) {
         List<MirrorStore.DesiredState> slice = mirror.desiredAfter(s.account, s.driftAfter, SLICE);
@@ -64,8 +60,8 @@ class DriftPass {
     private void check(SyncState s, MirrorStore.DesiredState desired) {
         Optional<MirrorRecord> found = mirror.findByEmail(s.account, desired.email());
         if (found.isEmpty()) {
-            s.add(SyncState.DESIRED_UNMATCHED, 1);
-            s.add(SyncState.DESIRED_CHECKED, 1);
+            s.add(SyncStat.DESIRED_UNMATCHED, 1);
+            s.add(SyncStat.DESIRED_CHECKED, 1);
             return;
         }
         MirrorRecord r = found.get();
@@ -83,7 +79,7 @@ class DriftPass {
             }
         }
         if (fieldDiffs.isEmpty() && missingTags.isEmpty()) {
-            s.add(SyncState.DESIRED_CHECKED, 1);
+            s.add(SyncStat.DESIRED_CHECKED, 1);
             return;
         }
         String finding = r.email() + " (" + r.subscriberId() + "):"
@@ -103,7 +99,7 @@ class DriftPass {
                 List<String> unknownTags = repair(s, r, fieldDiffs, missingTags);
                 outcome = unknownTags.isEmpty() ? "repaired" : "partly-repaired";
                 detail = unknownTags.isEmpty() ? finding : finding + "; tags not in Kit: " + unknownTags;
-                s.add(unknownTags.isEmpty() ? SyncState.REPAIRED : SyncState.REPAIR_FAILED, 1);
+                s.add(unknownTags.isEmpty() ? SyncStat.REPAIRED : SyncStat.REPAIR_FAILED, 1);
             } catch (KitException rejected) {
                 if (rejected.isTransient() || rejected.kind() == KitErrorKind.RATE_LIMITED
                         || rejected.kind() == KitErrorKind.CIRCUIT_OPEN) {
@@ -112,7 +108,7 @@ class DriftPass {
                 // Kit refused this repair (subscriber gone, field rejected): report it, go on with the others
                 outcome = "repair-failed";
                 detail = finding + "; " + rejected;
-                s.add(SyncState.REPAIR_FAILED, 1);
+                s.add(SyncStat.REPAIR_FAILED, 1);
             }
         }
         mirror.audit(s.account, new AuditEntry(null, "sync.drift", r.email(), r.subscriberId(), outcome, "sync", before,
@@ -120,8 +116,8 @@ class DriftPass {
         if (s.driftReport.size() < config.driftReportLimit()) {
             s.driftReport.add(outcome + ": " + finding);
         }
-        s.add(SyncState.DRIFTED, 1);
-        s.add(SyncState.DESIRED_CHECKED, 1);
+        s.add(SyncStat.DRIFTED, 1);
+        s.add(SyncStat.DESIRED_CHECKED, 1);
     }
 
     /** Puts Kit back to the desired state; returns desired tags that do not exist in Kit (provision creates tags). */
@@ -155,7 +151,7 @@ class DriftPass {
         MirrorObservation.Profile repaired = profile;
         mirror.mergeFromSync(r.account(), r.subscriberId(), Optional.of(r), ignored -> new MirrorObservation(r.account(),
                 r.subscriberId(), repaired, tags, 0, MirrorRecord.SOURCE_SYNC, s.runId, false));
-        s.add(SyncState.MIRROR_WRITES, 1);
+        s.add(SyncStat.MIRROR_WRITES, 1);
         return unknown;
     }
 

@@ -27,11 +27,9 @@ class MirrorIo {
     private static final int GET_CHUNK = 25;
     private static final int MERGE_CHUNK = 25;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    ParallelIo parallel;
+    @Inject ParallelIo parallel;
 
     /** The mirror records of these ids that exist; {@code contiguous}: ids are a whole id range of Kit's listing. */
     Map<Long, MirrorRecord> existing(String account, List<Long> ids, boolean contiguous) {

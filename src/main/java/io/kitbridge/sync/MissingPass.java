@@ -21,14 +21,11 @@ import java.util.Map;
 class MissingPass {
     static final int SLICE = 1000;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    MirrorIo io;
+    @Inject MirrorIo io;
 
-    @Inject
-    WorkingSets sets;
+    @Inject WorkingSets sets;
 
     Step step(SyncState s) {
         long started = System.nanoTime();
@@ -56,10 +53,10 @@ class MissingPass {
                     "sync", Map.of("state", before), Map.of("state", MirrorRecord.STATE_MISSING),
                     "not in Kit's full listing of run " + s.runId));
         }
-        s.add(SyncState.MIRROR_SCANNED, slice.size());
-        s.add(SyncState.MISSING_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
-        s.add(SyncState.MISSING, writes.size());
-        s.add(SyncState.MIRROR_WRITES, writes.size() * 2L);
+        s.add(SyncStat.MIRROR_SCANNED, slice.size());
+        s.add(SyncStat.MISSING_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
+        s.add(SyncStat.MISSING, writes.size());
+        s.add(SyncStat.MIRROR_WRITES, writes.size() * 2L);
         if (!slice.isEmpty()) {
             s.missingAfterId = slice.get(slice.size() - 1).subscriberId();
         }

@@ -1,5 +1,6 @@
 package io.kitbridge.sync;
 
+import io.kitbridge.kit.PageQuery;
 import io.kitbridge.common.InvocationDeadline;
 import io.kitbridge.kit.KitErrorKind;
 import io.kitbridge.kit.KitException;
@@ -28,17 +29,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @ApplicationScoped
 class PageAhead {
-    @Inject
-    SyncKit kit;
+    @Inject SyncKit kit;
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
     private final AtomicReference<Pending> pending = new AtomicReference<>();
     /** One reader thread, started on the first page read ahead; named like the runtime's invocation thread (this is
@@ -64,7 +61,7 @@ class PageAhead {
     Read read(Key key) {
         long readAt = clock.millis();
         return new Read(readAt, kit.timed(key.account(), "sync: list subscribers", api -> api.listSubscribersIncluding(
-                key.account(), "all", key.updatedAfter(), config.pageSize(), key.cursor(), key.include())));
+                key.account(), "all", key.updatedAfter(), key.include(), PageQuery.of(config.pageSize(), key.cursor()))));
     }
 
     /** Starts reading the page on the reader thread (within this invocation's deadline) unless it already is. */

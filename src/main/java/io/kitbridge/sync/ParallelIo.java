@@ -18,8 +18,7 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 class ParallelIo {
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
     private final AtomicInteger threads = new AtomicInteger();
     private volatile ExecutorService pool;

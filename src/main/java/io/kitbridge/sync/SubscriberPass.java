@@ -27,28 +27,21 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 class SubscriberPass {
     private static final Logger LOG = Logger.getLogger(SubscriberPass.class);
-    static final String INCLUDE_TAGS = "tags";
+    private static final String INCLUDE_TAGS = "tags";
 
-    @Inject
-    PageAhead ahead;
+    @Inject PageAhead ahead;
 
-    @Inject
-    SyncMetrics metrics;
+    @Inject SyncMetrics metrics;
 
-    @Inject
-    SyncKit kit;
+    @Inject SyncKit kit;
 
-    @Inject
-    MirrorIo io;
+    @Inject MirrorIo io;
 
-    @Inject
-    SyncStateStore store;
+    @Inject SyncStateStore store;
 
-    @Inject
-    WorkingSets sets;
+    @Inject WorkingSets sets;
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
     /**
      * @param readAhead another unit follows in this invocation: read the next page while this one is written
@@ -60,7 +53,7 @@ class SubscriberPass {
         try {
             Optional<PageAhead.Read> early = ahead.take(key);
             if (early.isPresent()) {
-                s.add(SyncState.PAGES_READ_AHEAD, 1);
+                s.add(SyncStat.PAGES_READ_AHEAD, 1);
             }
             read = early.orElseGet(() -> ahead.read(key));
             read.call().count(s);
@@ -133,14 +126,14 @@ class SubscriberPass {
         }
         s.cursor = more ? next : null;
         s.page++;
-        s.add(SyncState.SUBSCRIBER_PAGES, 1);
-        s.add(SyncState.SUBSCRIBERS_READ, items.size());
-        s.add(SyncState.WRITTEN, written);
-        s.add(SyncState.MIRROR_WRITES, written);
-        s.add(SyncState.UNCHANGED, unchanged);
-        s.add(SyncState.SKIPPED_NEWER, newer);
-        s.add(SyncState.PAGE_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
-        s.add(SyncState.PAGE_CPU_MICROS, cpu / 1_000);
+        s.add(SyncStat.SUBSCRIBER_PAGES, 1);
+        s.add(SyncStat.SUBSCRIBERS_READ, items.size());
+        s.add(SyncStat.WRITTEN, written);
+        s.add(SyncStat.MIRROR_WRITES, written);
+        s.add(SyncStat.UNCHANGED, unchanged);
+        s.add(SyncStat.SKIPPED_NEWER, newer);
+        s.add(SyncStat.PAGE_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
+        s.add(SyncStat.PAGE_CPU_MICROS, cpu / 1_000);
         if (!more) {
             s.phase = s.mode == SyncMode.FULL ? SyncPhase.MISSING
                     : config.incrementalTagPass() ? SyncPhase.TAG_ADDS : SyncPhase.DONE;
@@ -173,7 +166,7 @@ class SubscriberPass {
      */
     private Step fallBackToTagLists(SyncState s) {
         s.tagsFrom = SyncState.TAGS_FROM_TAG_LISTS;
-        s.add(SyncState.TAG_FALLBACKS, 1);
+        s.add(SyncStat.TAG_FALLBACKS, 1);
         s.lastError = "Kit answered include=tags without tags on subscriber page " + s.page
                 + "; reading each tag's member list instead";
         metrics.tagFallback(s.mode);

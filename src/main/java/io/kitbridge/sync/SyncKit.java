@@ -17,11 +17,9 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 class SyncKit {
-    @Inject
-    KitGateway gateway;
+    @Inject KitGateway gateway;
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
     /** A read, or an idempotent write (PUT, tag): safe for the gateway to repeat on a transient fault. */
     <T> T call(SyncState s, String operation, Function<KitApi, T> request) {
@@ -53,8 +51,8 @@ class SyncKit {
         /** Counts the request into the run's stats (on the run's own thread). */
         void count(SyncState s) {
             if (sent) {
-                s.add(SyncState.KIT_REQUESTS, 1);
-                s.add(SyncState.KIT_MILLIS, millis);
+                s.add(SyncStat.KIT_REQUESTS, 1);
+                s.add(SyncStat.KIT_MILLIS, millis);
             }
         }
 

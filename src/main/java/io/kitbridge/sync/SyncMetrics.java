@@ -11,7 +11,7 @@ class SyncMetrics {
 
     /** Kit pages (subscriber and tag pages) a run has read so far. */
     static long pages(SyncState s) {
-        return s.stats.getOrDefault(SyncState.SUBSCRIBER_PAGES, 0L) + s.stats.getOrDefault(SyncState.TAG_PAGES, 0L);
+        return s.stat(SyncStat.SUBSCRIBER_PAGES) + s.stat(SyncStat.TAG_PAGES);
     }
 
     void pages(SyncMode mode, long pages) {
@@ -24,7 +24,7 @@ class SyncMetrics {
         long seconds = Math.max(0, (s.finishedAt - s.startedAt) / 1000);
         event(s.mode).metric("SyncRunsCompleted", 1, Emf.COUNT)
                 .metric("SyncRunSeconds", seconds, Emf.SECONDS)
-                .metric("SyncItemsWritten", s.stats.getOrDefault(SyncState.WRITTEN, 0L), Emf.COUNT)
+                .metric("SyncItemsWritten", s.stat(SyncStat.WRITTEN), Emf.COUNT)
                 .emit();
     }
 

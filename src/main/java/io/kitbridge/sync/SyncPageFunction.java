@@ -5,12 +5,10 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter: QUARKUS_FUNQY_EXPORT=sync-page, driven by infra/statemachine/sync.asl.json. */
-@FunctionBoundary
 public class SyncPageFunction {
-    @Inject
-    SyncService service;
+    @Inject SyncService service;
 
-    @Funq("sync-page")
+    @Funq("sync-page") @FunctionBoundary
     public SyncPageOutput syncPage(SyncPageInput input) {
         return service.syncPage(input);
     }

@@ -34,38 +34,27 @@ import org.jboss.logging.Logger;
 public class SyncService {
     private static final Logger LOG = Logger.getLogger(SyncService.class);
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
-    @Inject
-    SyncStateStore store;
+    @Inject SyncStateStore store;
 
-    @Inject
-    CredentialResolver credentials;
+    @Inject CredentialResolver credentials;
 
-    @Inject
-    SubscriberPass pages;
+    @Inject SubscriberPass pages;
 
-    @Inject
-    TagPass tags;
+    @Inject TagPass tags;
 
-    @Inject
-    MissingPass missing;
+    @Inject MissingPass missing;
 
-    @Inject
-    DriftPass drift;
+    @Inject DriftPass drift;
 
-    @Inject
-    KitConfig kitConfig;
+    @Inject KitConfig kitConfig;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
-    @Inject
-    SyncMetrics metrics;
+    @Inject SyncMetrics metrics;
 
     private static final ObjectMapper CAUSE_READER = new ObjectMapper();
     /** "InvalidInput: ..." or "io.kitbridge.errors.InvalidInput: InvalidInput: ...". */
@@ -216,7 +205,7 @@ public class SyncService {
         long budget = config.maxInvocationTime().toNanos();
         long longestUnit = 0;
         int units = 0;
-        s.add(SyncState.INVOCATIONS, 1);
+        s.add(SyncStat.INVOCATIONS, 1);
         try {
             while (!s.finished()) {
                 long elapsed = System.nanoTime() - call.startedNanos;
@@ -259,7 +248,7 @@ public class SyncService {
             }
             s.consecutiveErrors = (progressed ? 0 : priorErrors) + 1;
             s.lastError = e.toString();
-            s.add(SyncState.TRANSIENT_ERRORS, 1);
+            s.add(SyncStat.TRANSIENT_ERRORS, 1);
             if (!store.save(s)) {
                 return running(call, store.load(s.account).orElse(s), 0, "run state moved; continuing");
             }
@@ -320,7 +309,7 @@ public class SyncService {
                         s.mode.wireName(), s.phase.wireName(), s.owner);
                 s.owner = owner;
                 s.consecutiveErrors = 0;
-                s.add(SyncState.RESUMED, 1);
+                s.add(SyncStat.RESUMED, 1);
                 store.saveOrMoved(s);
                 return s;
             }
@@ -387,7 +376,7 @@ public class SyncService {
         }
         String chain = Secrets.fingerprint(owner);
         return "sync-" + account + "-" + chain.substring(0, Math.min(12, chain.length())) + "-"
-                + s.stats.getOrDefault(SyncState.INVOCATIONS, 0L);
+                + s.stat(SyncStat.INVOCATIONS);
     }
 
     private static String validOrNull(String account) {

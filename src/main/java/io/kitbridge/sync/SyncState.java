@@ -13,39 +13,9 @@ import java.util.Set;
  * invocation resumes from the last stored cursor, and a stale (zombie) invocation cannot overwrite newer progress.
  */
 final class SyncState {
-    // stats keys (documented in docs/sync.md)
-    static final String KIT_REQUESTS = "kitRequests";
-    static final String KIT_MILLIS = "kitMillis";
-    static final String INVOCATIONS = "invocations";
-    static final String SUBSCRIBER_PAGES = "subscriberPages";
-    static final String SUBSCRIBERS_READ = "subscribersRead";
-    static final String PAGE_PROCESSING_MILLIS = "pageProcessingMillis";
-    static final String PAGE_CPU_MICROS = "pageCpuMicros";
-    static final String WRITTEN = "written";
-    static final String UNCHANGED = "unchanged";
-    static final String SKIPPED_NEWER = "skippedNewer";
-    static final String TAG_PAGES = "tagPages";
-    static final String TAG_MEMBERS = "tagMembers";
-    static final String TAG_PROCESSING_MILLIS = "tagProcessingMillis";
-    static final String TAGS_ADDED = "tagsAdded";
-    static final String MIRROR_SCANNED = "mirrorScanned";
-    static final String MISSING = "missing";
-    static final String MISSING_PROCESSING_MILLIS = "missingProcessingMillis";
-    static final String DESIRED_CHECKED = "desiredChecked";
-    static final String DRIFTED = "drifted";
-    static final String REPAIRED = "repaired";
-    static final String REPAIR_FAILED = "repairFailed";
-    static final String DESIRED_UNMATCHED = "desiredUnmatched";
-    static final String WAITS = "waits";
-    static final String TRANSIENT_ERRORS = "transientErrors";
-    static final String RESUMED = "resumed";
-    static final String MIRROR_WRITES = "mirrorWrites";
-    static final String CONTROL_WRITES = "controlWrites";
-    static final String TAG_FALLBACKS = "tagFallbacks";
-    static final String PAGES_READ_AHEAD = "pagesReadAhead";
 
     /** Where a run takes tag memberships from (output field {@code tagsFrom}). */
-    static final String TAGS_FROM_PAGES = "subscriber-pages";
+    private static final String TAGS_FROM_PAGES = "subscriber-pages";
     static final String TAGS_FROM_TAG_LISTS = "tag-lists";
 
     String account;
@@ -88,6 +58,7 @@ final class SyncState {
     /** Set when a permanent failure ended the run: it is never resumed, the next sync starts a new one. */
     String failedWith;
     List<String> driftReport = new ArrayList<>();
+    /** Counters by {@link SyncStat#key()}; a map, so a state stored by another version keeps its counters. */
     Map<String, Long> stats = new LinkedHashMap<>();
     long version;
 
@@ -103,12 +74,12 @@ final class SyncState {
         return s;
     }
 
-    void add(String stat, long delta) {
-        stats.merge(stat, delta, Long::sum);
+    void add(SyncStat stat, long delta) {
+        stats.merge(stat.key(), delta, Long::sum);
     }
 
-    long stat(String name) {
-        return stats.getOrDefault(name, 0L);
+    long stat(SyncStat stat) {
+        return stats.getOrDefault(stat.key(), 0L);
     }
 
     boolean tagsFromPages() {

@@ -1,5 +1,6 @@
 package io.kitbridge.sync;
 
+import io.kitbridge.kit.PageQuery;
 import io.kitbridge.budget.Priority;
 import io.kitbridge.kit.KitCatalog;
 import io.kitbridge.kit.KitErrorKind;
@@ -26,23 +27,17 @@ import java.util.Map;
  */
 @ApplicationScoped
 class TagPass {
-    @Inject
-    SyncKit kit;
+    @Inject SyncKit kit;
 
-    @Inject
-    KitCatalog catalog;
+    @Inject KitCatalog catalog;
 
-    @Inject
-    MirrorIo io;
+    @Inject MirrorIo io;
 
-    @Inject
-    SyncStateStore store;
+    @Inject SyncStateStore store;
 
-    @Inject
-    SyncConfig config;
+    @Inject SyncConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     /**
      * Full run: the tag catalog; then, only when the run reads memberships from the tag lists (the fallback), store
@@ -73,8 +68,8 @@ class TagPass {
         long started = System.nanoTime();
         long[] ids = page.items().stream().mapToLong(Subscriber::id).toArray();
         store.putTagIds(s, s.tagIndex, s.tagPage, ids, config.dataTtl());
-        s.add(SyncState.TAG_MEMBERS, ids.length);
-        s.add(SyncState.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
+        s.add(SyncStat.TAG_MEMBERS, ids.length);
+        s.add(SyncStat.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         advance(s, page);
         return Step.did("tag members page");
     }
@@ -105,11 +100,11 @@ class TagPass {
                     s.runId, false));
         }
         long written = io.mergeAll(observations, existing).stream().filter(MirrorMerge.Result::write).count();
-        s.add(SyncState.TAGS_ADDED, written);
-        s.add(SyncState.WRITTEN, written);
-        s.add(SyncState.MIRROR_WRITES, written);
-        s.add(SyncState.TAG_MEMBERS, page.items().size());
-        s.add(SyncState.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
+        s.add(SyncStat.TAGS_ADDED, written);
+        s.add(SyncStat.WRITTEN, written);
+        s.add(SyncStat.MIRROR_WRITES, written);
+        s.add(SyncStat.TAG_MEMBERS, page.items().size());
+        s.add(SyncStat.TAG_PROCESSING_MILLIS, (System.nanoTime() - started) / 1_000_000);
         advance(s, page);
         return Step.did("tag adds page");
     }
@@ -118,7 +113,7 @@ class TagPass {
         long readAt = clock.millis();
         Map<String, Long> tags = catalog.tags(s.account, Priority.BULK, refresh);
         if (refresh) {
-            s.add(SyncState.KIT_REQUESTS, 1);
+            s.add(SyncStat.KIT_REQUESTS, 1);
         }
         s.tagIds = new ArrayList<>();
         s.tagNames = new ArrayList<>();
@@ -141,7 +136,7 @@ class TagPass {
         String cursor = s.tagCursor;
         try {
             return kit.call(s, "sync: list tag subscribers", api -> api.listTagSubscribers(s.account, tagId, "all",
-                    taggedAfter, null, config.pageSize(), cursor));
+                    taggedAfter, PageQuery.of(config.pageSize(), cursor)));
         } catch (KitException e) {
             if (e.kind() != KitErrorKind.NOT_FOUND) {
                 throw e;
@@ -154,7 +149,7 @@ class TagPass {
     }
 
     private void advance(SyncState s, SubscriberPage page) {
-        s.add(SyncState.TAG_PAGES, 1);
+        s.add(SyncStat.TAG_PAGES, 1);
         String next = page.pagination() == null ? null : page.pagination().endCursor();
         if (page.hasNextPage()) {
             KitPages.requireNewCursor(next, s.cursorsSeen, "the subscribers of tag " + s.tagIds.get(s.tagIndex));

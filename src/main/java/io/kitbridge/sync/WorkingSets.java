@@ -14,8 +14,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 class WorkingSets {
-    @Inject
-    SyncStateStore store;
+    @Inject SyncStateStore store;
 
     private volatile Cached<Memberships> memberships;
     private volatile Cached<IdSet> seen;

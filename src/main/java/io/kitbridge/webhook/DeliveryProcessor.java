@@ -40,23 +40,17 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class DeliveryProcessor {
     private static final Logger LOG = Logger.getLogger(DeliveryProcessor.class);
 
-    @Inject
-    WebhookControl control;
+    @Inject WebhookControl control;
 
-    @Inject
-    MirrorUpdater updater;
+    @Inject MirrorUpdater updater;
 
-    @Inject
-    MirrorStore mirror;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    WebhookConfig config;
+    @Inject WebhookConfig config;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     private volatile ExecutorService pool;
 

@@ -43,22 +43,17 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 @ApplicationScoped
 public class MirrorUpdater {
-    static final String ACTOR = "kit-webhook";
+    private static final String ACTOR = "kit-webhook";
 
-    private final MirrorStore mirror;
-    private final KitCatalog catalog;
-    private final WebhookConfig config;
-    private final Clock clock;
-    private final InvocationDeadline deadline;
+    @Inject MirrorStore mirror;
 
-    @Inject
-    MirrorUpdater(MirrorStore mirror, KitCatalog catalog, WebhookConfig config, Clock clock, InvocationDeadline deadline) {
-        this.mirror = mirror;
-        this.catalog = catalog;
-        this.config = config;
-        this.clock = clock;
-        this.deadline = deadline;
-    }
+    @Inject KitCatalog catalog;
+
+    @Inject WebhookConfig config;
+
+    @Inject Clock clock;
+
+    @Inject InvocationDeadline deadline;
 
     private volatile ExecutorService lookups;
 

@@ -24,17 +24,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 @ApplicationScoped
 public class WebhookControl {
-    static final String PK_PREFIX = "webhook#";
-    static final String STATUS = "status";
-    static final String AT = "at";
-    static final String TYPE = "type";
-    static final String RAW = "raw";
-    static final String REASON = "reason";
-    static final String EVENT_ID = "eventId";
-    static final String RECEIVED = "received";
+    private static final String PK_PREFIX = "webhook#";
+    private static final String STATUS = "status";
+    private static final String AT = "at";
+    private static final String TYPE = "type";
+    private static final String RAW = "raw";
+    private static final String REASON = "reason";
+    private static final String EVENT_ID = "eventId";
+    private static final String RECEIVED = "received";
 
-    @Inject
-    ControlStore control;
+    @Inject ControlStore control;
 
     public static String pk(String account) {
         return PK_PREFIX + account;

@@ -7,12 +7,10 @@ import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 
 /** Lambda adapter behind API Gateway (POST /webhooks/{account}): QUARKUS_FUNQY_EXPORT=webhook-handler. */
-@FunctionBoundary
 public class WebhookFunction {
-    @Inject
-    WebhookService service;
+    @Inject WebhookService service;
 
-    @Funq("webhook-handler")
+    @Funq("webhook-handler") @FunctionBoundary
     public HttpApiResponse handle(HttpApiEvent event) {
         return service.handle(event);
     }

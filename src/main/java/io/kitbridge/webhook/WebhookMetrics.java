@@ -10,7 +10,7 @@ import java.util.Map;
  * event; rejected per delivery (refused before its events were read: bad signature or token, malformed, too large).
  */
 final class WebhookMetrics {
-    static final String REJECTED = "rejected";
+    private static final String REJECTED = "rejected";
 
     private WebhookMetrics() {
     }

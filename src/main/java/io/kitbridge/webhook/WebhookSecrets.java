@@ -18,14 +18,11 @@ public class WebhookSecrets {
     /** After a failed verification the cached entry may be re-read once per this interval (secret replaced). */
     private static final long RELOAD_INTERVAL_MS = 5_000;
 
-    @Inject
-    ConnectionStore connections;
+    @Inject ConnectionStore connections;
 
-    @Inject
-    WebhookConfig config;
+    @Inject WebhookConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
     private volatile BoundedCache<String, Cached> cache;
 

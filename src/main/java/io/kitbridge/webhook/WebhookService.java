@@ -24,20 +24,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class WebhookService {
     private static final Logger LOG = Logger.getLogger(WebhookService.class);
 
-    @Inject
-    WebhookSecrets secrets;
+    @Inject WebhookSecrets secrets;
 
-    @Inject
-    DeliveryProcessor processor;
+    @Inject DeliveryProcessor processor;
 
-    @Inject
-    WebhookConfig config;
+    @Inject WebhookConfig config;
 
-    @Inject
-    Clock clock;
+    @Inject Clock clock;
 
-    @Inject
-    InvocationDeadline deadline;
+    @Inject InvocationDeadline deadline;
 
     public HttpApiResponse handle(HttpApiEvent event) {
         HttpApiResponse response = deadline.within(clock.millis() + config.maxInvocationTime().toMillis(),

@@ -26,7 +26,7 @@ class BearerAuthStyleTest {
         // GIVEN auth-style=bearer WHEN we call Kit
         world.kit().log().clear();
         TagPage tags = gateway.call(KitCall.interactive("default", "list tags", true, Duration.ofSeconds(5)),
-                api -> api.listTags("default", null, null));
+                api -> api.listTags("default", PageQuery.DEFAULT));
         // THEN Kit saw the key as a bearer token, and the seed dialect's unpaginated tag list reads fine
         assertEquals("bearer-api-key", world.kit().log().all().get(0).credentialKind());
         assertEquals(false, tags.hasNextPage());

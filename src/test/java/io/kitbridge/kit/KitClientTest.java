@@ -130,8 +130,8 @@ class KitClientTest {
         int pages = 0;
         do {
             String cursor = after;
-            SubscriberPage page = kit(api -> api.listSubscribers(ACCOUNT, "all", null, null, null, null, null, 1000, cursor,
-                    null, null, null, null));
+            SubscriberPage page = kit(api -> api.listSubscribersIncluding(ACCOUNT, "all", null, null,
+                    PageQuery.of(1000, cursor)));
             page.items().forEach(s -> {
                 ids.add(s.id());
                 states.add(s.state());
@@ -149,8 +149,7 @@ class KitClientTest {
     void should_find_subscriber_by_email_filter_when_listing() {
         String email = unique("filter");
         long id = kit(api -> api.upsertSubscriber(ACCOUNT, new SubscriberUpsert(email, null, null, null))).getEntity().subscriber().id();
-        SubscriberPage page = kit(api -> api.listSubscribers(ACCOUNT, "all", email.toUpperCase(), null, null, null, null, null,
-                null, null, null, null, null));
+        SubscriberPage page = kit(api -> api.findSubscribersByEmail(ACCOUNT, email.toUpperCase()));
         assertEquals(List.of(id), page.items().stream().map(Subscriber::id).toList());
     }
 
@@ -182,7 +181,7 @@ class KitClientTest {
         // THEN the state reads as unsubscribed and the tag survives
         assertTrue(r.getStatus() == 200 || r.getStatus() == 204);
         assertTrue(kit(api -> api.getSubscriber(ACCOUNT, id)).subscriber().subscriberState().isUnsubscribed());
-        assertEquals(List.of(tagId), kit(api -> api.listSubscriberTags(ACCOUNT, id, null, null)).items().stream().map(Tag::id).toList());
+        assertEquals(List.of(tagId), kit(api -> api.listSubscriberTags(ACCOUNT, id, PageQuery.DEFAULT)).items().stream().map(Tag::id).toList());
     }
 
     // ------------------------------------------------------------------ tags
@@ -201,7 +200,7 @@ class KitClientTest {
         long id = kit(api -> api.upsertSubscriber(ACCOUNT, new SubscriberUpsert(email, null, null, null))).getEntity().subscriber().id();
         assertEquals(201, kit(api -> api.tagSubscriberByEmail(ACCOUNT, tagId, new TagSubscriberByEmail(email))).getStatus());
         assertEquals(200, kit(api -> api.tagSubscriber(ACCOUNT, tagId, id)).getStatus());
-        SubscriberPage members = kit(api -> api.listTagSubscribers(ACCOUNT, tagId, "all", null, null, 100, null));
+        SubscriberPage members = kit(api -> api.listTagSubscribers(ACCOUNT, tagId, "all", null, PageQuery.of(100, null)));
         assertEquals(List.of(id), members.items().stream().map(Subscriber::id).toList());
         assertNotNull(members.items().get(0).taggedAt());
 
@@ -216,14 +215,19 @@ class KitClientTest {
             world.kit().admin().createTag("page-tag-" + i + "-" + System.nanoTime());
         }
         List<Tag> all = new ArrayList<>();
+        int pages = 0;
         String after = null;
         do {
             String cursor = after;
-            TagPage page = kit(api -> api.listTags(ACCOUNT, 2, cursor));
+            TagPage page = kit(api -> api.listTags(ACCOUNT, PageQuery.of(2, cursor)));
+            // guards the page query (a bean parameter): per_page and after must reach Kit, not just compile
+            assertTrue(page.items().size() <= 2, "per_page=2 not applied: " + page.items().size() + " items");
             all.addAll(page.items());
+            pages++;
             after = page.hasNextPage() ? page.pagination().endCursor() : null;
         } while (after != null);
         assertEquals(world.kit().admin().tagIdsByName().size(), all.size());
+        assertEquals((all.size() + 1) / 2, pages);
     }
 
     // ------------------------------------------------------------------ custom fields
@@ -237,7 +241,7 @@ class KitClientTest {
         String after = null;
         do {
             String cursor = after;
-            CustomFieldPage page = kit(api -> api.listCustomFields(ACCOUNT, 1, cursor));
+            CustomFieldPage page = kit(api -> api.listCustomFields(ACCOUNT, PageQuery.of(1, cursor)));
             page.items().forEach(f -> keys.add(f.key()));
             after = page.hasNextPage() ? page.pagination().endCursor() : null;
         } while (after != null);
@@ -301,14 +305,14 @@ class KitClientTest {
         String target = "https://hooks.example.com/webhooks/default?token=s3cr3t-token-value&event=subscriber.subscriber_activate";
         LegacyWebhook hook = kitOnce(api -> api.createWebhook(ACCOUNT,
                 new LegacyWebhookCreate(target, WebhookEvent.named("subscriber.subscriber_activate")))).webhook();
-        assertTrue(kit(api -> api.listWebhooks(ACCOUNT, null, null)).items().stream().anyMatch(w -> w.id() == hook.id()));
+        assertTrue(kit(api -> api.listWebhooks(ACCOUNT, PageQuery.DEFAULT)).items().stream().anyMatch(w -> w.id() == hook.id()));
         assertEquals(204, kit(api -> api.deleteWebhook(ACCOUNT, hook.id())).getStatus());
-        assertFalse(kit(api -> api.listWebhooks(ACCOUNT, null, null)).items().stream().anyMatch(w -> w.id() == hook.id()));
+        assertFalse(kit(api -> api.listWebhooks(ACCOUNT, PageQuery.DEFAULT)).items().stream().anyMatch(w -> w.id() == hook.id()));
 
         WebhookEndpoint endpoint = kitOnce(api -> api.createWebhookEndpoint(ACCOUNT, new WebhookEndpointCreate(
                 "https://hooks.example.com/webhooks/default", List.of("subscriber.activated"), "kitbridge"))).webhookEndpoint();
         assertNotNull(endpoint.secret(), "secret is returned on creation");
-        WebhookEndpoint listed = kit(api -> api.listWebhookEndpoints(ACCOUNT, null, null)).items().stream()
+        WebhookEndpoint listed = kit(api -> api.listWebhookEndpoints(ACCOUNT, PageQuery.DEFAULT)).items().stream()
                 .filter(e -> e.id() == endpoint.id()).findFirst().orElseThrow();
         assertNull(listed.secret(), "secret is never listed");
         assertEquals(204, kit(api -> api.deleteWebhookEndpoint(ACCOUNT, endpoint.id())).getStatus());
@@ -363,14 +367,14 @@ class KitClientTest {
         credentials.invalidate("expiring");
         world.kit().admin().expireAccessToken(tokens.accessToken());
         KitException expired = assertThrows(KitException.class, () -> gateway.call(
-                KitCall.interactive("expiring", "test", true, Duration.ofSeconds(5)), api -> api.listTags("expiring", null, null)));
+                KitCall.interactive("expiring", "test", true, Duration.ofSeconds(5)), api -> api.listTags("expiring", PageQuery.DEFAULT)));
         assertTrue(expired.kind() == KitErrorKind.TOKEN_EXPIRED || "AccountDisconnected".equals(expired.errorType())
                 || expired.kind() == KitErrorKind.UNAUTHORIZED, expired.toString());
 
         connections.putApiKey("wrongkey", "not-a-real-key-123456");
         credentials.invalidate("wrongkey");
         KitException invalid = assertThrows(KitException.class, () -> gateway.call(
-                KitCall.interactive("wrongkey", "test", true, Duration.ofSeconds(5)), api -> api.listTags("wrongkey", null, null)));
+                KitCall.interactive("wrongkey", "test", true, Duration.ofSeconds(5)), api -> api.listTags("wrongkey", PageQuery.DEFAULT)));
         assertEquals(KitErrorKind.UNAUTHORIZED, invalid.kind());
         assertEquals(401, invalid.status());
         assertFalse(invalid.toString().contains("not-a-real-key-123456"), "the key never appears in errors");
@@ -402,7 +406,7 @@ class KitClientTest {
             world.kit().faults().inject(Fault.once("GET", "/v4/tags", FaultKind.RATE_LIMIT, 0));
             long before = world.kit().log().count("GET", "/v4/tags");
             // WHEN we call
-            KitException limited = assertThrows(KitException.class, () -> on(acct, true, api -> api.listTags(acct, null, null)));
+            KitException limited = assertThrows(KitException.class, () -> on(acct, true, api -> api.listTags(acct, PageQuery.DEFAULT)));
             // THEN it is a typed 429, not retried blindly, with a backoff wait handed back
             assertEquals(KitErrorKind.RATE_LIMITED, limited.kind());
             assertEquals(before + 1, world.kit().log().count("GET", "/v4/tags"));
@@ -412,13 +416,13 @@ class KitClientTest {
             // AND the budget holds every caller of the key: one that may not wait is told how long, nothing is sent
             long sent = world.kit().log().size();
             io.kitbridge.budget.BudgetExhaustedException held = assertThrows(io.kitbridge.budget.BudgetExhaustedException.class,
-                    () -> gateway.call(KitCall.interactive(ACCOUNT, "test", true, Duration.ZERO), api -> api.listTags(ACCOUNT, null, null)));
+                    () -> gateway.call(KitCall.interactive(ACCOUNT, "test", true, Duration.ZERO), api -> api.listTags(ACCOUNT, PageQuery.DEFAULT)));
             assertTrue(held.waitHint().compareTo(pause) >= 0, held.waitHint() + " < " + pause);
             assertEquals(sent, world.kit().log().size());
             // WHEN the pause has passed
             clock.advance(pause);
             // THEN calls reach Kit again
-            assertNotNull(kit(api -> api.listTags(ACCOUNT, null, null)));
+            assertNotNull(kit(api -> api.listTags(ACCOUNT, PageQuery.DEFAULT)));
             assertEquals(sent + 1, world.kit().log().size());
         } finally {
             clock.resume();
@@ -434,7 +438,7 @@ class KitClientTest {
         world.kit().faults().inject(Fault.once("GET", "/v4/custom_fields", FaultKind.RESET, 0));
         long before = world.kit().log().count("GET", "/v4/custom_fields");
         // WHEN we list custom fields
-        CustomFieldPage page = on(acct, true, api -> api.listCustomFields(acct, null, null));
+        CustomFieldPage page = on(acct, true, api -> api.listCustomFields(acct, PageQuery.DEFAULT));
         // THEN the call succeeds after retries, each retry a separate request
         assertNotNull(page);
         assertEquals(before + 4, world.kit().log().count("GET", "/v4/custom_fields"));
@@ -456,23 +460,23 @@ class KitClientTest {
     void should_give_typed_errors_when_body_is_malformed_empty_html_or_late() {
         String acct = isolatedAccount();
         world.kit().faults().inject(Fault.once("GET", "/v4/subscribers", FaultKind.MALFORMED_JSON, 200));
-        KitException malformed = assertThrows(KitException.class, () -> on(acct, false, api -> api.listSubscribers(acct,
-                "all", null, null, null, null, null, 1, null, null, null, null, null)));
+        KitException malformed = assertThrows(KitException.class, () -> on(acct, false, api -> api.listSubscribersIncluding(acct,
+                "all", null, null, PageQuery.of(1, null))));
         assertEquals(KitErrorKind.PROTOCOL, malformed.kind());
 
         world.kit().faults().inject(Fault.once("GET", "/v4/webhooks", FaultKind.HTML_ERROR, 502));
-        KitException html = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhooks(acct, null, null)));
+        KitException html = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhooks(acct, PageQuery.DEFAULT)));
         assertEquals(502, html.status());
         assertFalse(html.getMessage().contains("<"), "HTML is flattened: " + html.getMessage());
 
         world.kit().faults().inject(Fault.latency("GET", "/v4/webhook_endpoints", 10_000).withTimes(1));
-        KitException late = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhookEndpoints(acct, null, null)));
+        KitException late = assertThrows(KitException.class, () -> on(acct, false, api -> api.listWebhookEndpoints(acct, PageQuery.DEFAULT)));
         assertEquals(KitErrorKind.TRANSPORT, late.kind());
 
         // guards: an empty 200 was accepted either as an error or as an empty page; an empty page would read as
         // "the account has no tags", so it must be a protocol error like any other body that is not Kit's JSON
         world.kit().faults().inject(Fault.once("GET", "/v4/tags", FaultKind.EMPTY_200, 200));
-        KitException empty = assertThrows(KitException.class, () -> on(acct, false, api -> api.listTags(acct, null, null)));
+        KitException empty = assertThrows(KitException.class, () -> on(acct, false, api -> api.listTags(acct, PageQuery.DEFAULT)));
         assertEquals(KitErrorKind.PROTOCOL, empty.kind());
         assertEquals("KitProtocolError", empty.errorType());
         assertTrue(empty.getMessage().contains("empty body"), empty.getMessage());
@@ -547,7 +551,7 @@ class KitClientTest {
     @Test
     void should_send_x_kit_api_key_header_when_auth_style_is_default() {
         world.kit().log().clear();
-        kit(api -> api.listTags(ACCOUNT, null, null));
+        kit(api -> api.listTags(ACCOUNT, PageQuery.DEFAULT));
         assertEquals("api-key", world.kit().log().all().get(0).credentialKind());
     }
 

@@ -1,5 +1,6 @@
 package io.kitbridge.oauth;
 
+import io.kitbridge.kit.PageQuery;
 import static io.kitbridge.oauth.OAuthFlow.body;
 import static io.kitbridge.oauth.OAuthFlow.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,7 +95,7 @@ class OAuthFunctionTest {
 
     private TagPage listTags(String account) {
         return gateway.call(KitCall.interactive(account, "list-tags", true, Duration.ofSeconds(20)),
-                api -> api.listTags(account, null, null));
+                api -> api.listTags(account, PageQuery.DEFAULT));
     }
 
     private long oauthTokenRequests() {
@@ -448,7 +449,7 @@ class OAuthFunctionTest {
     private int grantedWithoutWaiting(String account) {
         for (int granted = 0; granted < 1_000; granted++) {
             try {
-                gateway.call(KitCall.interactive(account, "list-tags", true, Duration.ZERO), api -> api.listTags(account, null, null));
+                gateway.call(KitCall.interactive(account, "list-tags", true, Duration.ZERO), api -> api.listTags(account, PageQuery.DEFAULT));
             } catch (io.kitbridge.budget.BudgetExhaustedException paced) {
                 return granted;
             }

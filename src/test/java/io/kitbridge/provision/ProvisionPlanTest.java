@@ -130,7 +130,7 @@ class ProvisionPlanTest {
         for (int i = 0; i < 250; i++) {
             items.add(i);
         }
-        List<List<Integer>> chunks = BatchProvision.chunks(items, BatchProvision.BULK_SYNC_LIMIT);
+        List<List<Integer>> chunks = BatchProvision.chunks(items, io.kitbridge.kit.KitLimits.BULK_SYNC_ITEMS);
         assertEquals(List.of(100, 100, 50), chunks.stream().map(List::size).toList());
         assertEquals(200, chunks.get(2).get(0));
         assertEquals(List.of(), BatchProvision.chunks(List.of(), 100));

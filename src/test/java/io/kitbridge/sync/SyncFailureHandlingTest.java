@@ -83,7 +83,7 @@ class SyncFailureHandlingTest {
     }
 
     private boolean leaseHeld(String account) {
-        return control.get(SyncStateStore.accountPk(account), SyncStateStore.LEASE).isPresent();
+        return control.get(SyncStateStore.accountPk(account), SyncItems.LEASE).isPresent();
     }
 
     @BeforeEach
@@ -177,8 +177,8 @@ class SyncFailureHandlingTest {
         // GIVEN an incremental sync of the account holds the lease
         String account = account("fullwaits");
         String pk = SyncStateStore.accountPk(account);
-        assertTrue(control.acquireLease(pk, SyncStateStore.LEASE, "incremental-holder", Duration.ofMinutes(15),
-                Map.of(SyncStateStore.LEASE_MODE, Items.s("incremental"))));
+        assertTrue(control.acquireLease(pk, SyncItems.LEASE, "incremental-holder", Duration.ofMinutes(15),
+                SyncItems.leaseAttributes(SyncMode.INCREMENTAL)));
         long skippedBefore = metrics.skippedCount();
         // WHEN the daily full sync starts
         LocalStateMachine.Run run = LocalStateMachine.start(input(account, "full"), "daily-full", QUICK);
@@ -187,7 +187,7 @@ class SyncFailureHandlingTest {
             Thread.sleep(10);
         }
         assertTrue(metrics.skippedCount() > skippedBefore, "the full run was turned away");
-        assertTrue(control.releaseLease(pk, SyncStateStore.LEASE, "incremental-holder"));
+        assertTrue(control.releaseLease(pk, SyncItems.LEASE, "incremental-holder"));
         JsonNode done = run.await(300);
         // ... it runs and completes: the full run was delayed, not lost
         assertEquals("SUCCEEDED", done.path("status").asText(), done.toString());
@@ -202,8 +202,8 @@ class SyncFailureHandlingTest {
         // GIVEN an incremental sync holds the lease
         String account = account("fullgivesup");
         String pk = SyncStateStore.accountPk(account);
-        assertTrue(control.acquireLease(pk, SyncStateStore.LEASE, "incremental-holder", Duration.ofMinutes(15),
-                Map.of(SyncStateStore.LEASE_MODE, Items.s("incremental"))));
+        assertTrue(control.acquireLease(pk, SyncItems.LEASE, "incremental-holder", Duration.ofMinutes(15),
+                SyncItems.leaseAttributes(SyncMode.INCREMENTAL)));
         // WHEN another incremental run starts
         JsonNode incremental = LocalStateMachine.run(input(account, "incremental"), "hourly", QUICK);
         // THEN it ends Succeeded with outcome skipped and the reason
@@ -218,7 +218,7 @@ class SyncFailureHandlingTest {
         assertEquals("FAILED", full.path("status").asText(), full.toString());
         assertEquals("SyncSkipped", full.path("error").path("name").asText(), full.toString());
         assertTrue(full.path("error").path("message").asText().contains("gave up"), full.toString());
-        assertEquals("incremental-holder", control.get(pk, SyncStateStore.LEASE)
+        assertEquals("incremental-holder", control.get(pk, SyncItems.LEASE)
                 .map(item -> Items.strOr(item, ControlStore.OWNER, "?")).orElse("none"));
     }
 

@@ -13,6 +13,7 @@ import io.kitbridge.store.AuditEntry;
 import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.store.MirrorRecord;
 import io.kitbridge.store.MirrorStore;
+import io.kitbridge.testing.ClockWaits;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
 import io.kitbridge.testing.TestClock;
@@ -89,13 +90,23 @@ class SyncFunctionTest {
         assertTrue(first.jsonPath().getString("reason").startsWith("rate budget"), first.asString());
         assertTrue(first.jsonPath().getInt("waitSeconds") <= 1, first.asString());
         assertTrue(world.kit().log().size() <= 3, "requests in the first invocation: " + world.kit().log().size());
-        // AND WHEN the state machine goes on with that output (as a continued-as-new execution would)
-        JsonNode run = LocalStateMachine.run(first.asString(), "budgeted", "--wait-scale", "0.3", "--retry-ms", "50");
+        // AND WHEN the state machine goes on with that output (as a continued-as-new execution would), its Waits
+        // passing on the application's clock, which otherwise stands still
+        JsonNode run;
+        int clockWaits;
+        try (ClockWaits waits = ClockWaits.start(clock)) {
+            run = LocalStateMachine.run(first.asString(), "budgeted", "--wait-url", waits.url(), "--retry-ms", "50");
+            clockWaits = waits.count();
+        }
         // THEN it inherited the lease, waited for permits through Wait states and mirrored the account, with no 429
+        // (guards a test that raced page processing against the 312 ms permit interval: on a machine that processed
+        // a page in more than 312 ms every permit was due and no Wait was ever taken)
         assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
         assertEquals("completed", run.path("output").path("outcome").asText(), run.toString());
         assertEquals("exec-direct", run.path("output").path("syncId").asText());
         assertTrue(run.path("waits").asInt() > 0, run.toString());
+        int waitedBeforeFirstCall = first.jsonPath().getInt("waitSeconds") > 0 ? 1 : 0;
+        assertEquals(run.path("waits").asInt() + waitedBeforeFirstCall, clockWaits, "every wait passed on the clock");
         assertEquals(List.of(), MirrorMatch.differences(world.kit().admin(), mirror, account));
         assertEquals(0, world.kit().admin().rateLimited429s());
         assertEquals(0, world.kit().admin().violations());
