@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.kitbridge.testing.ManualClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,37 +44,16 @@ class ReservationTest {
     @Test
     void should_wait_for_each_slot_and_give_up_the_rest_when_one_is_used_too_late() {
         // GIVEN three slots at 100, 120, 140 ms and a lateness bound of 25 ms (half a 50 ms margin)
-        AtomicLong now = new AtomicLong(90);
-        Clock clock = new Clock() {
-            @Override
-            public long millis() {
-                return now.get();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        };
+        ManualClock clock = new ManualClock(Instant.ofEpochMilli(90));
         List<Long> slept = new ArrayList<>();
         Reservation r = new Reservation(new long[] {100, 120, 140}, 25, clock, ms -> {
             slept.add(ms);
-            now.addAndGet(ms);
+            clock.advance(Duration.ofMillis(ms));
         }, waited -> { });
         // WHEN the first is taken early, the second on time, and the third 30 ms after its slot
         assertTrue(r.take());
         assertTrue(r.take());
-        now.set(170);
+        clock.set(Instant.ofEpochMilli(170));
         boolean third = r.take();
         // THEN the first two waited for their slots, and the late one was refused (the caller takes a fresh permit)
         assertEquals(List.of(10L, 20L), slept);

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kitbridge.testing.ManualClock;
 import io.kitbridge.testing.SecretsManagerStandIn;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,30 +23,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SecretValuesTest {
     private static SecretsManagerStandIn standIn;
     private static SecretsManagerClient client;
-
-    /** A clock the test moves: cache expiry without waiting. */
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     @BeforeAll
     static void start() {
@@ -67,7 +43,7 @@ class SecretValuesTest {
     void should_read_once_per_ttl_and_pick_up_a_rotation_after_it_when_secret_is_referenced_by_arn() {
         // GIVEN a secret in Secrets Manager and a reader caching for 5 minutes
         String arn = standIn.put("kit-api-key-rotating", "key-version-1");
-        MovableClock clock = new MovableClock();
+        ManualClock clock = new ManualClock(START);
         SecretReader reader = new SecretReader(client, clock, Duration.ofMinutes(5));
         // WHEN it is read three times within the TTL
         assertEquals("key-version-1", reader.read(arn));
@@ -88,7 +64,7 @@ class SecretValuesTest {
     void should_prefer_a_direct_value_and_fail_typed_without_the_value_when_the_secret_is_missing() {
         // GIVEN SecretValues wired to the stand-in
         SecretValues values = new SecretValues();
-        values.clock = new MovableClock();
+        values.clock = new ManualClock(START);
         values.config = new SecretsConfig() {
             @Override
             public Duration cacheTtl() {

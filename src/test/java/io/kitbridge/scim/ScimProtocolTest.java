@@ -13,6 +13,7 @@ import io.kitbridge.sim.FaultKind;
 import io.kitbridge.store.ConnectionStore;
 import io.kitbridge.testing.KitWorld;
 import io.kitbridge.testing.Lambda;
+import io.kitbridge.testing.ManualClock;
 import io.kitbridge.testing.World;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.ResourceArg;
@@ -100,7 +101,7 @@ class ScimProtocolTest {
     @Test
     void should_keep_the_previous_token_valid_for_the_overlap_then_refuse_it() {
         // GIVEN a controllable clock and two tokens minted one after the other
-        MutableClock clock = new MutableClock(Instant.now());
+        ManualClock clock = new ManualClock(Instant.now());
         ScimTokens target = (ScimTokens) ClientProxy.unwrap(tokens);
         realClock = target.clock;
         target.clock = clock;

@@ -89,6 +89,21 @@ class SyncOrderingTest {
         return r;
     }
 
+    /** What {@link #mirroredThenTagged} set up. */
+    private record Tagged(String account, long person, long tag) {
+    }
+
+    /** A person mirrored by a full sync of a fresh account, then given a new tag in Kit (the mirror does not know yet). */
+    private Tagged mirroredThenTagged(String name, String tagName, String email, String firstName) {
+        String account = account(name);
+        SimAdmin kit = world.kit().admin();
+        long tag = kit.createTag(tagName);
+        long person = kit.createSubscriber(email, firstName);
+        runUntil(account, "full", "exec-" + name + "-full", "done");
+        kit.tag(person, tag);
+        return new Tagged(account, person, tag);
+    }
+
     private static void runUntil(String account, String mode, String execution, String phase) {
         for (int i = 0; i < 200; i++) {
             Response r = step(account, mode, execution);
@@ -177,48 +192,39 @@ class SyncOrderingTest {
     @Test
     void should_apply_a_late_webhook_created_after_the_incremental_tag_read_but_before_its_write() {
         // GIVEN a mirrored account and a person tagged GOLD in Kit since
-        String account = account("late");
-        SimAdmin kit = world.kit().admin();
-        long gold = kit.createTag("Ordering Gold");
-        long person = kit.createSubscriber("late.person@example.com", "Lou");
-        runUntil(account, "full", "exec-late-full", "done");
-        kit.tag(person, gold);
+        Tagged p = mirroredThenTagged("late", "Ordering Gold", "late.person@example.com", "Lou");
         // AND an incremental sync whose GOLD member page is answered, then 10 s pass before its write (a slow
         // invocation), driven by the clock at the moment Kit answers
-        world.kit().afterRequests("GET", "/v4/tags/" + gold + "/subscribers", 1,
+        world.kit().afterRequests("GET", "/v4/tags/" + p.tag() + "/subscribers", 1,
                 () -> TestClock.current().advance(Duration.ofSeconds(10)));
         Instant beforeRead = TestClock.current().instant();
-        runUntil(account, "incremental", "exec-late-incr", "done");
-        assertEquals(List.of("Ordering Gold"), mirror.get(account, person).orElseThrow().tags());
+        runUntil(p.account(), "incremental", "exec-late-incr", "done");
+        assertEquals(List.of("Ordering Gold"), mirror.get(p.account(), p.person()).orElseThrow().tags());
         // WHEN the removal of GOLD, created 5 s after that read (and so before the write), is delivered late
         // THEN it is applied: it is newer than what the sync saw (the sync's write is stamped with its read time)
-        assertLateRemovalApplied(account, person, "late.person@example.com", gold, "Ordering Gold", beforeRead.plusSeconds(5));
+        assertLateRemovalApplied(p.account(), p.person(), "late.person@example.com", p.tag(), "Ordering Gold",
+                beforeRead.plusSeconds(5));
     }
 
     @Test
     void should_answer_a_redelivered_webhook_as_a_duplicate_when_a_sync_rewrote_the_person_meanwhile() {
         // guards: sync rewrote whole mirror items, so it could drop the webhook's dedupe memory (recentEvents)
         // GIVEN a mirrored person and a tag_added webhook event applied to them
-        String account = account("dedupe");
-        SimAdmin kit = world.kit().admin();
-        long silver = kit.createTag("Dedupe Silver");
-        long person = kit.createSubscriber("dedupe.person@example.com", "Dee");
-        runUntil(account, "full", "exec-dedupe-1", "done");
-        kit.tag(person, silver);
+        Tagged p = mirroredThenTagged("dedupe", "Dedupe Silver", "dedupe.person@example.com", "Dee");
         String eventId = UUID.randomUUID().toString();
-        HttpApiResponse first = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
-                "dedupe.person@example.com", silver, "Dedupe Silver");
+        HttpApiResponse first = deliver(eventId, p.account(), "subscriber.tag_added", TestClock.current().instant(),
+                p.person(), "dedupe.person@example.com", p.tag(), "Dedupe Silver");
         assertTrue(first.body().contains("\"applied\":1"), first.body());
         // WHEN the person is renamed in Kit and a full sync rewrites their mirror record
-        kit.rename(person, "Deirdre");
+        world.kit().admin().rename(p.person(), "Deirdre");
         TestClock.current().advance(Duration.ofSeconds(1));
-        runUntil(account, "full", "exec-dedupe-2", "done");
-        MirrorRecord rewritten = mirror.get(account, person).orElseThrow();
+        runUntil(p.account(), "full", "exec-dedupe-2", "done");
+        MirrorRecord rewritten = mirror.get(p.account(), p.person()).orElseThrow();
         assertEquals("Deirdre", rewritten.firstName());
         // THEN the record still remembers the event, and Kit's redelivery of it is answered as a duplicate
         assertTrue(rewritten.recentEvents().keySet().stream().anyMatch(k -> k.contains(eventId)), rewritten.toString());
-        HttpApiResponse again = deliver(eventId, account, "subscriber.tag_added", TestClock.current().instant(), person,
-                "dedupe.person@example.com", silver, "Dedupe Silver");
+        HttpApiResponse again = deliver(eventId, p.account(), "subscriber.tag_added", TestClock.current().instant(),
+                p.person(), "dedupe.person@example.com", p.tag(), "Dedupe Silver");
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(again.body().contains("\"duplicates\":1"), again.body());
     }
@@ -228,23 +234,18 @@ class SyncOrderingTest {
         // guards: sync's UpdateItem carried the audit entries kept on the item unchanged, so after an email change
         // the history of the old address lost its webhook entries (kept entries are found through the item's email)
         // GIVEN a mirrored person and a webhook event applied (and audited) under their address
-        String account = account("moved");
-        SimAdmin kit = world.kit().admin();
-        long gold = kit.createTag("Moved Gold");
-        long person = kit.createSubscriber("before.move@example.com", "Mo");
-        runUntil(account, "full", "exec-moved-1", "done");
-        kit.tag(person, gold);
-        HttpApiResponse applied = deliver(UUID.randomUUID().toString(), account, "subscriber.tag_added",
-                TestClock.current().instant(), person, "before.move@example.com", gold, "Moved Gold");
+        Tagged p = mirroredThenTagged("moved", "Moved Gold", "before.move@example.com", "Mo");
+        HttpApiResponse applied = deliver(UUID.randomUUID().toString(), p.account(), "subscriber.tag_added",
+                TestClock.current().instant(), p.person(), "before.move@example.com", p.tag(), "Moved Gold");
         assertTrue(applied.body().contains("\"applied\":1"), applied.body());
-        int before = mirror.history(account, "before.move@example.com", 20).size();
+        int before = mirror.history(p.account(), "before.move@example.com", 20).size();
         // WHEN the address changes in Kit and a full sync brings it to the mirror
-        kit.changeEmail(person, "after.move@example.com");
+        world.kit().admin().changeEmail(p.person(), "after.move@example.com");
         TestClock.current().advance(Duration.ofSeconds(1));
-        runUntil(account, "full", "exec-moved-2", "done");
+        runUntil(p.account(), "full", "exec-moved-2", "done");
         // THEN the mirror has the new address, and the old address's history still holds every entry it had
-        assertEquals("after.move@example.com", mirror.get(account, person).orElseThrow().email());
-        assertEquals(before, mirror.history(account, "before.move@example.com", 20).size());
+        assertEquals("after.move@example.com", mirror.get(p.account(), p.person()).orElseThrow().email());
+        assertEquals(before, mirror.history(p.account(), "before.move@example.com", 20).size());
         assertTrue(before >= 1, "the webhook's entry was in the old address's history");
     }
 }

@@ -3,8 +3,6 @@ package io.kitbridge.testing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.function.LongSupplier;
 import io.kitbridge.common.Deadline;
 import io.kitbridge.common.Deadlines;
@@ -14,7 +12,7 @@ import io.quarkus.test.junit.QuarkusMock;
  * A clock driven by a count, not by wall time: {@code count × each} after the epoch. Tests give deadlines this clock
  * with the simulator's request count, so every Kit request costs the invocation a fixed, known amount of time.
  */
-public final class CountingClock extends Clock {
+public final class CountingClock extends UtcClock {
     private final LongSupplier count;
     private final Duration each;
 
@@ -32,16 +30,6 @@ public final class CountingClock extends Clock {
                 return Deadline.after(clock, budget);
             }
         }, Deadlines.class);
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override
